@@ -1,0 +1,51 @@
+using Carter;
+using FluentValidation;
+using Marten;
+using MediatR;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Notes.Features.Notes;
+
+/// <summary>POST /notes: stores a new note and answers 200 (the seed's code) with it and its Location.</summary>
+public static class CreateNote
+{
+    /// <param name="Text">The note's text: not blank, at most 100 characters.</param>
+    /// <param name="Completed">Whether it is done; false when left out.</param>
+    public sealed record Command(string Text, bool Completed = false) : IRequest<Note>;
+
+    internal sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(command => command.Text).ValidNoteText();
+    }
+
+    internal sealed class Handler(IDocumentSession session, TimeProvider clock) : IRequestHandler<Command, Note>
+    {
+        public async Task<Note> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var note = new Note { Text = command.Text, Completed = command.Completed, CreatedAt = now, UpdatedAt = now };
+            session.Insert(note);
+            await session.SaveChangesAsync(cancellationToken);
+            return note;
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapPost("/notes", async Task<Ok<Note>> (Command? command, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
+                {
+                    // An empty body is a request with every field missing: the validator names what is required.
+                    var note = await mediator.Send(command ?? new Command(Text: null!), cancellationToken);
+                    response.Headers.Location = $"/notes/{note.Id}";
+                    response.Headers.ETag = note.ETag();
+                    return TypedResults.Ok(note);
+                })
+                .WithTags("Notes")
+                .WithName(nameof(CreateNote))
+                .WithSummary("Create a note")
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+                .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+using JasperFx;
+
+namespace Notes.Features.Notes;
+
+/// <summary>A note, stored as a Marten document (table <c>mt_doc_note</c>); its JSON is also its wire form.</summary>
+public sealed class Note : IRevisioned
+{
+    /// <summary>The seed's column width for a note's text.</summary>
+    public const int MaxTextLength = 100;
+
+    /// <summary>Integer id assigned by Marten's HiLo sequence: 1 for the first note of a fresh database.</summary>
+    public int Id { get; set; }
+
+    public required string Text { get; set; }
+
+    public bool Completed { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Marten's numeric revision (column <c>mt_version</c>), exposed to clients as the ETag only.</summary>
+    [JsonIgnore]
+    public int Version { get; set; }
+
+    /// <summary>The strong entity tag of this revision, as sent in <c>ETag</c> and expected in <c>If-Match</c>.</summary>
+    public string ETag() => $"\"{Version}\"";
+}

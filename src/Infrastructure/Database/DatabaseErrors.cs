@@ -1,0 +1,33 @@
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Notes.Infrastructure.Database;
+
+/// <summary>Tells a database that is down, unreachable or overloaded (worth a retry later) from a fault of ours.</summary>
+public static class DatabaseErrors
+{
+    public static bool IsUnavailable(Exception exception) => Chain(exception).Any(IsUnavailableCause);
+
+    /// <summary>A short reason without connection details, for log lines.</summary>
+    public static string Reason(Exception exception) =>
+        Chain(exception).LastOrDefault(IsUnavailableCause)?.Message ?? exception.Message;
+
+    private static bool IsUnavailableCause(Exception exception) => exception switch
+    {
+        // 08: connection exception, 53: insufficient resources, 57P0x: the server is shutting down or starting up
+        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || postgres.SqlState.StartsWith("53", StringComparison.Ordinal)
+            || postgres.SqlState.StartsWith("57P0", StringComparison.Ordinal),
+        NpgsqlException npgsql => npgsql.IsTransient,
+        SocketException or TimeoutException => true,
+        _ => false,
+    };
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            yield return current;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Notes.Infrastructure.Database;
+
+namespace Notes.Infrastructure.Errors;
+
+/// <summary>
+/// Turns what escapes a request into problem details: the client's mistakes into 4xx with a reason,
+/// an unreachable database into 503 with Retry-After, and our own faults into a 500 that shows nothing internal.
+/// </summary>
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problemDetails, ILogger<ApiExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (httpContext.RequestAborted.IsCancellationRequested)
+        {
+            return true; // the client has gone; nobody is left to answer
+        }
+
+        var problem = exception switch
+        {
+            ValidationException validation => ValidationProblem(validation),
+            BadHttpRequestException { InnerException: JsonException json } => InvalidJson(json),
+            JsonException json => InvalidJson(json),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(
+                StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body is larger than this API accepts."),
+            BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "Bad request", badRequest.Message),
+            _ when DatabaseErrors.IsUnavailable(exception) => Unavailable(httpContext, exception),
+            _ => Unexpected(exception),
+        };
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static HttpValidationProblemDetails ValidationProblem(ValidationException exception)
+    {
+        var errors = exception.Errors
+            .GroupBy(failure => JsonNamingPolicy.CamelCase.ConvertName(failure.PropertyName))
+            .ToDictionary(group => group.Key, group => group.Select(failure => failure.ErrorMessage).ToArray());
+        return new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "The request breaks a rule",
+            Detail = string.Join(" ", errors.Values.SelectMany(messages => messages)),
+        };
+    }
+
+    private static ProblemDetails InvalidJson(JsonException exception)
+    {
+        // JsonException messages name .NET types; the path and position say enough to the client.
+        var where = exception.Path is null or "$"
+            ? ""
+            : $" at '{exception.Path}'";
+        var position = exception.LineNumber is { } line && exception.BytePositionInLine is { } column
+            ? $" (line {line + 1}, position {column + 1})"
+            : "";
+        return Problem(
+            StatusCodes.Status400BadRequest,
+            "Malformed request body",
+            $"The request body is not valid JSON or holds a value of the wrong type{where}{position}.");
+    }
+
+    private ProblemDetails Unavailable(HttpContext httpContext, Exception exception)
+    {
+        LogDatabaseUnavailable(logger, DatabaseErrors.Reason(exception));
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(
+            StatusCodes.Status503ServiceUnavailable,
+            "Service unavailable",
+            $"The database is not reachable right now; try again in {RetryAfterSeconds} seconds.");
+    }
+
+    private ProblemDetails Unexpected(Exception exception)
+    {
+        LogUnexpected(logger, exception);
+        return Problem(StatusCodes.Status500InternalServerError, "Internal server error", "An unexpected error occurred; it has been logged.");
+    }
+
+    private static ProblemDetails Problem(int status, string title, string detail) =>
+        new() { Status = status, Title = title, Detail = detail };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable: {Reason}")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception);
+}

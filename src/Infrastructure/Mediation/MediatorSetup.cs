@@ -1,0 +1,28 @@
+using FluentValidation;
+using MediatR;
+
+namespace Notes.Infrastructure.Mediation;
+
+/// <summary>
+/// MediatR 5.1.0 has no DI extension package: this registers the mediator, every request handler
+/// of this assembly and the pipeline behaviours, in the order they wrap a handler (outermost first).
+/// </summary>
+public static class MediatorSetup
+{
+    public static IServiceCollection AddNotesMediator(this IServiceCollection services)
+    {
+        services.AddScoped<ServiceFactory>(provider => provider.GetService);
+        services.AddScoped<IMediator, Mediator>();
+
+        services.Scan(scan => scan
+            .FromAssemblyOf<Program>()
+            .AddClasses(classes => classes.AssignableTo(typeof(IRequestHandler<,>)), publicOnly: false)
+            .AsImplementedInterfaces()
+            .WithScopedLifetime());
+
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
+
+        services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        return services;
+    }
+}

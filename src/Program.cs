@@ -1,0 +1,35 @@
+using Carter;
+using Notes.Infrastructure.Database;
+using Notes.Infrastructure.Errors;
+using Notes.Infrastructure.Health;
+using Notes.Infrastructure.Json;
+using Notes.Infrastructure.Logging;
+using Notes.Infrastructure.Mediation;
+using Notes.Infrastructure.OpenApi;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddNotesLogging();
+builder.Services
+    .AddSingleton(TimeProvider.System)
+    .AddNotesDatabase()
+    .AddNotesMediator()
+    .AddNotesJson()
+    .AddNotesProblemDetails()
+    .AddNotesHealthChecks()
+    .AddNotesOpenApi()
+    .AddCarter();
+
+var app = builder.Build();
+
+app.UseNotesProblemDetails();
+app.UseNotesJsonBodies(); // before routing, which answers 415 to a body it takes for a form
+app.UseRouting();
+app.MapNotesOpenApi();
+app.MapNotesHealthChecks();
+app.MapCarter();
+
+await app.RunAsync();
+
+/// <summary>The entry point, public for WebApplicationFactory in the tests.</summary>
+public partial class Program;
