@@ -5,7 +5,7 @@ namespace Notes.Features.Notes;
 /// <summary>The rule every use case that writes a note's text applies to it.</summary>
 internal static class NoteTextRules
 {
-    public static IRuleBuilderOptions<T, string> ValidNoteText<T>(this IRuleBuilder<T, string> rule) =>
+    public static IRuleBuilderOptions<T, string> ValidNoteText<T>(this IRuleBuilderInitial<T, string> rule) =>
         rule
             .Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("'text' is required.")

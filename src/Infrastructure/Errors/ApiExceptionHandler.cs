@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FluentValidation;
+using JasperFx;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Notes.Infrastructure.Database;
@@ -30,6 +31,8 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(
                 StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body is larger than this API accepts."),
             BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "Bad request", badRequest.Message),
+            ConcurrencyException => Problem(
+                StatusCodes.Status409Conflict, "Conflict", "The note was changed by other requests while this one ran; send it again."),
             _ when DatabaseErrors.IsUnavailable(exception) => Unavailable(httpContext, exception),
             _ => Unexpected(exception),
         };

@@ -1,0 +1,68 @@
+using Marten;
+using MediatR;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Notes.Tests.Infrastructure;
+
+/// <summary>
+/// The whole API, as Program composes it, on a database of its own: one per test class (IClassFixture),
+/// so classes run in parallel and each starts from an empty database with ids from 1.
+/// Handler tests send requests through its mediator; contract tests call it over HTTP.
+/// </summary>
+public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private string? _connectionString;
+
+    /// <summary>The connection string of this fixture's own database.</summary>
+    public string ConnectionString => _connectionString ?? throw new InvalidOperationException("The fixture is not initialised yet.");
+
+    public virtual async Task InitializeAsync()
+    {
+        _connectionString = await TestDatabaseServer.CreateDatabaseAsync();
+        _ = Server; // starts the host: the schema is applied before the first request
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        if (_connectionString is not null)
+        {
+            await TestDatabaseServer.DropDatabaseAsync(_connectionString);
+        }
+    }
+
+    /// <summary>Sends a command or query through the mediator in a scope of its own, as one HTTP request would.</summary>
+    public async Task<TResponse> SendAsync<TResponse>(IRequest<TResponse> request)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request);
+    }
+
+    /// <summary>Reads the database directly, around the API, to check what a request stored.</summary>
+    public async Task<T> QueryAsync<T>(Func<IQuerySession, Task<T>> query)
+    {
+        await using var session = Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return await query(session);
+    }
+
+    protected virtual string DatabaseConnectionString => ConnectionString;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Notes"] = DatabaseConnectionString,
+            // The seed's variables would override parts of it: the tests ignore any set in their environment.
+            ["db_host"] = "",
+            ["db_port"] = "",
+            ["db_name"] = "",
+            ["db_user"] = "",
+            ["db_pass"] = "",
+            ["ssl_mode"] = "",
+        }));
+    }
+}
