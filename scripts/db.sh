@@ -33,7 +33,7 @@ fi
 # which needs search permission on every parent folder of its data directory.
 if [ "$(id -u)" = 0 ]; then
   id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
-  as_owner() { runuser -u postgres -- "$@"; }
+  as_owner() { (cd / && runuser -u postgres -- "$@"); }
   owner=postgres
 else
   as_owner() { "$@"; }
