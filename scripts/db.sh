@@ -55,7 +55,7 @@ data="$state/data"
 sock="$state/run"
 log="$state/postgres.log"
 pg_ctl() { as_owner "$bindir/pg_ctl" -D "$data" "$@"; }
-psql_super() { as_owner "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -d postgres "$@"; }
+psql_super() { as_owner "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres -d postgres "$@"; }
 
 running() { [ -n "$bindir" ] && [ -f "$data/PG_VERSION" ] && pg_ctl status >/dev/null 2>&1; }
 
