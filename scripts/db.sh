@@ -86,6 +86,10 @@ init_cluster() {
 
 up() {
   if running; then
+    local running_port
+    running_port=$(sed -n 4p "$data/postmaster.pid")
+    [ "$running_port" = "$port" ] \
+      || die "the private cluster already runs on port $running_port; stop it first (make db-down) to start it on $port"
     say "already running on 127.0.0.1:$port ($data)"
   else
     if port_taken; then
