@@ -8,18 +8,48 @@ namespace Notes.Tests.Http;
 public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
 {
     [Theory]
-    [InlineData("/notes", "post", new[] { "200", "400", "413", "422" })]
-    [InlineData("/notes", "get", new[] { "200", "400", "422" })]
-    [InlineData("/notes/all", "get", new[] { "200" })]
-    [InlineData("/notes/{id}", "get", new[] { "200", "404" })]
-    [InlineData("/notes/{id}", "put", new[] { "200", "400", "404", "412", "413", "422" })]
-    [InlineData("/notes/{id}", "delete", new[] { "200", "404" })]
+    [InlineData("/notes", "post", new[] { "200", "400", "413", "422", "503" })]
+    [InlineData("/notes", "get", new[] { "200", "400", "422", "503" })]
+    [InlineData("/notes/all", "get", new[] { "200", "503" })]
+    [InlineData("/notes/{id}", "get", new[] { "200", "404", "503" })]
+    [InlineData("/notes/{id}", "put", new[] { "200", "400", "404", "412", "413", "422", "503" })]
+    [InlineData("/notes/{id}", "delete", new[] { "200", "404", "503" })]
     public async Task Should_describe_every_route_with_its_responses(string path, string method, string[] statuses)
     {
         var document = await OpenApiDocument();
 
         var operation = document["paths"]![path]![method].ShouldNotBeNull($"{method} {path} is missing");
         operation["responses"]!.AsObject().Select(response => response.Key).ShouldBe(statuses, ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task Should_list_exactly_the_routes_of_the_contract()
+    {
+        var document = await OpenApiDocument();
+
+        document["paths"]!.AsObject().Select(path => path.Key).ShouldBe(["/notes", "/notes/all", "/notes/{id}"], ignoreOrder: true);
+    }
+
+    [Theory]
+    [InlineData("Note")]
+    [InlineData("CreateNoteCommand")]
+    [InlineData("UpdateNoteBody")]
+    [InlineData("DeleteNoteDeleted")]
+    [InlineData("ProblemDetails")]
+    [InlineData("HttpValidationProblemDetails")]
+    public async Task Should_give_every_schema_an_example(string schema)
+    {
+        var document = await OpenApiDocument();
+
+        document["components"]!["schemas"]![schema]!["examples"].ShouldBeOfType<JsonArray>().ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Should_document_completed_as_a_boolean()
+    {
+        var document = await OpenApiDocument();
+
+        document["components"]!["schemas"]!["Note"]!["properties"]!["completed"]!["type"]!.GetValue<string>().ShouldBe("boolean");
     }
 
     [Fact]

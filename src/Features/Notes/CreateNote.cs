@@ -3,6 +3,7 @@ using FluentValidation;
 using Marten;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Notes.Infrastructure.OpenApi;
 
 namespace Notes.Features.Notes;
 
@@ -11,6 +12,7 @@ public static class CreateNote
 {
     /// <param name="Text">The note's text: not blank, at most 100 characters.</param>
     /// <param name="Completed">Whether it is done; false when left out.</param>
+    [OpenApiExample("""{"text":"Buy milk","completed":false}""")]
     public sealed record Command(string Text, bool Completed = false) : IRequest<Note>;
 
     internal sealed class Validator : AbstractValidator<Command>

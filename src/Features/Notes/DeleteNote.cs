@@ -2,6 +2,7 @@ using Carter;
 using Marten;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Notes.Infrastructure.OpenApi;
 
 namespace Notes.Features.Notes;
 
@@ -12,6 +13,7 @@ public static class DeleteNote
     public sealed record Command(int Id) : IRequest<bool>;
 
     /// <param name="Message">What was done, e.g. "Note with id 7 has been deleted."</param>
+    [OpenApiExample("""{"message":"Note with id 7 has been deleted."}""")]
     public sealed record Deleted(string Message);
 
     internal sealed class Handler(IDocumentSession session) : IRequestHandler<Command, bool>

@@ -42,6 +42,7 @@ public static class ListNotes
                 .WithTags("Notes")
                 .WithName(nameof(ListNotes))
                 .WithSummary("Read a page of notes")
+                .WithDescription("`skip` notes are passed over (default 0) and at most `take` returned (default 20, at most 1000), in id order.")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
                 .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
     }

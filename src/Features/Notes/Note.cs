@@ -1,9 +1,11 @@
 using System.Text.Json.Serialization;
 using JasperFx;
+using Notes.Infrastructure.OpenApi;
 
 namespace Notes.Features.Notes;
 
 /// <summary>A note, stored as a Marten document (table <c>mt_doc_note</c>); its JSON is also its wire form.</summary>
+[OpenApiExample("""{"id":1,"text":"Buy milk","completed":false,"createdAt":"2026-11-24T19:00:00Z","updatedAt":"2026-11-24T19:00:00Z"}""")]
 public sealed class Note : IRevisioned
 {
     /// <summary>The seed's column width for a note's text.</summary>

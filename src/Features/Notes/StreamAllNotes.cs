@@ -26,6 +26,7 @@ public static class StreamAllNotes
                     TypedResults.Ok(await mediator.Send(new Query(), cancellationToken)))
                 .WithTags("Notes")
                 .WithName(nameof(StreamAllNotes))
-                .WithSummary("Read every note, streamed");
+                .WithSummary("Read every note, streamed")
+                .WithDescription("Every note in id order, written to the response as it is read from the database: memory stays flat at any table size.");
     }
 }

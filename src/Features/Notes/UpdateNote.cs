@@ -6,6 +6,7 @@ using Marten;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Notes.Infrastructure.OpenApi;
 
 namespace Notes.Features.Notes;
 
@@ -17,6 +18,7 @@ public static class UpdateNote
 {
     /// <param name="Text">The note's new text: not blank, at most 100 characters.</param>
     /// <param name="Completed">Its new completed flag; required, as a replacement leaves nothing out.</param>
+    [OpenApiExample("""{"text":"Buy oat milk","completed":true}""")]
     public sealed record Body(string Text, bool? Completed);
 
     public sealed record Command(int Id, string Text, bool? Completed, string? IfMatch = null) : IRequest<Outcome>;
@@ -106,6 +108,7 @@ public static class UpdateNote
                 .WithTags("Notes")
                 .WithName(nameof(UpdateNote))
                 .WithSummary("Replace a note's text and completed flag")
+                .WithDescription("Send `If-Match` with the note's `ETag` to replace only the revision you read: if someone changed it since, the answer is 412 and nothing changes. Without `If-Match` the last writer wins.")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
                 .ProducesProblem(StatusCodes.Status404NotFound)
                 .ProducesProblem(StatusCodes.Status412PreconditionFailed)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -11,7 +12,12 @@ public static class JsonSetup
     public static IServiceCollection AddNotesJson(this IServiceCollection services)
     {
         // Web defaults: camelCase names, case-insensitive reading, unknown properties ignored.
-        services.Configure<JsonOptions>(options => options.SerializerOptions.Converters.Add(new LenientBooleanConverter()));
+        services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.Converters.Add(new LenientBooleanConverter());
+            // Numbers are numbers: no quoted numbers (the web default reads them, and documents ids as strings too).
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         // Chunked bodies carry no length up front: Kestrel stops them at the same size.
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         return services;

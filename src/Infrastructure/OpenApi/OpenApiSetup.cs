@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
 namespace Notes.Infrastructure.OpenApi;
@@ -7,13 +9,38 @@ public static class OpenApiSetup
 {
     public static IServiceCollection AddNotesOpenApi(this IServiceCollection services)
     {
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options =>
         {
-            document.Info.Title = "Notes API";
-            document.Info.Version = "v1";
-            document.Info.Description = ApiDescription.Value;
-            return Task.CompletedTask;
-        }));
+            // Nested request types are named after their use case: CreateNoteCommand, UpdateNoteBody, ...
+            options.CreateSchemaReferenceId = typeInfo => typeInfo.Type.DeclaringType is { } useCase && !typeInfo.Type.IsGenericType
+                ? useCase.Name + typeInfo.Type.Name
+                : OpenApiOptions.CreateDefaultSchemaReferenceId(typeInfo);
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Notes API";
+                document.Info.Version = "v1";
+                document.Info.Description = ApiDescription.Value;
+                return Task.CompletedTask;
+            });
+            options.AddSchemaTransformer<SchemaTransformer>();
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                // Every notes endpoint reads or writes the database, so each may answer 503 while it is unreachable.
+                if (context.Description.RelativePath?.StartsWith("notes", StringComparison.Ordinal) == true && operation.Responses is { } responses)
+                {
+                    responses["503"] = new OpenApiResponse
+                    {
+                        Description = "The database is unreachable; retry after the Retry-After seconds.",
+                        Content = new Dictionary<string, OpenApiMediaType>
+                        {
+                            ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", context.Document) },
+                        },
+                    };
+                }
+
+                return Task.CompletedTask;
+            });
+        });
         return services;
     }
 
