@@ -18,7 +18,13 @@ DB := db-up
 export db_port := $(NOTES_DB_PORT)
 endif
 
-.PHONY: help run test build db-up db-down db-reset db-status
+.PHONY: help run test build db-up db-down db-reset db-status load-test load-test-headless adminer adminer-check
+
+HOST ?= http://localhost:$(PORT)
+USERS ?= 50
+SPAWN_RATE ?= 10
+DURATION ?= 60s
+REPORTS := locust/reports
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-20s %s\n", $$1, $$2}'
@@ -45,3 +51,26 @@ db-status: ## say whether the private PostgreSQL runs
 
 db-reset: ## stop the private PostgreSQL and delete its data
 	@scripts/db.sh reset
+
+load-test: ## open locust's web UI on http://127.0.0.1:8089 against the running API (HOST=...)
+	@scripts/ensure-packages.sh python3-locust
+	@scripts/wait-for-api.sh $(HOST)
+	locust -f locust/locustfile.py --host $(HOST) --web-host 127.0.0.1 --web-port 8089
+
+load-test-headless: ## bounded run against the running API (USERS=50 SPAWN_RATE=10 DURATION=60s); CSV + HTML in locust/reports; fails on any failed request
+	@scripts/ensure-packages.sh python3-locust
+	@scripts/wait-for-api.sh $(HOST)
+	@mkdir -p $(REPORTS)
+	locust -f locust/locustfile.py --host $(HOST) --headless --users $(USERS) --spawn-rate $(SPAWN_RATE) --run-time $(DURATION) \
+		--stop-timeout 10 --csv $(REPORTS)/notes --html $(REPORTS)/notes.html --exit-code-on-error 1
+	@echo "reports: $(REPORTS)/notes.html, $(REPORTS)/notes_stats.csv"
+
+adminer: $(DB) ## serve adminer on http://127.0.0.1:8080 against the local database (login notes / notes)
+	@scripts/ensure-packages.sh adminer php-cli php-pgsql
+	@echo "adminer: http://127.0.0.1:8080/?pgsql=127.0.0.1:$(NOTES_DB_PORT)&username=notes&db=notes&ns=public&select=mt_doc_note (password: notes)"
+	php -S 127.0.0.1:8080 -t /usr/share/adminer /etc/adminer/conf.php
+
+adminer-check: $(DB) ## check that adminer logs in and shows the notes the API stored in mt_doc_note
+	@scripts/ensure-packages.sh adminer php-cli php-pgsql
+	dotnet build Notes.csproj -c Release --nologo -v quiet
+	/usr/bin/python3 scripts/adminer-check.py

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Waits up to 10 s for the API at $1 to be ready; says how to start it when it is not there.
+set -euo pipefail
+host=${1:-http://localhost:5000}
+for _ in $(seq 1 20); do
+  curl -fsS -o /dev/null "$host/health/ready" 2>/dev/null && exit 0
+  sleep 0.5
+done
+echo "no Notes API answers at $host: start it with 'make run' in another terminal (or pass HOST=...)" >&2
+exit 1
