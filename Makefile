@@ -18,7 +18,7 @@ DB := db-up
 export db_port := $(NOTES_DB_PORT)
 endif
 
-.PHONY: help run test build db-up db-down db-reset db-status load-test load-test-headless adminer adminer-check
+.PHONY: help run test build db-up db-down db-reset db-status load-test load-test-headless adminer adminer-check screenshots bench
 
 HOST ?= http://localhost:$(PORT)
 USERS ?= 50
@@ -74,3 +74,11 @@ adminer-check: $(DB) ## check that adminer logs in and shows the notes the API s
 	@scripts/ensure-packages.sh adminer php-cli php-pgsql
 	dotnet build Notes.csproj -c Release --nologo -v quiet
 	/usr/bin/python3 scripts/adminer-check.py
+
+screenshots: $(DB) ## make the docs' screenshots again (API docs, adminer, locust during a run) with headless Chromium
+	@scripts/ensure-packages.sh chromium adminer php-cli php-pgsql python3-locust
+	scripts/screenshots.sh
+
+bench: $(DB) ## each endpoint under wrk beside PostgreSQL alone doing the same statements (pgbench); table + chart in .artifacts/bench
+	@scripts/ensure-packages.sh wrk
+	scripts/bench.sh

@@ -49,7 +49,11 @@ public static class OpenApiSetup
         app.MapOpenApi("/openapi.json");
         app.MapScalarApiReference("/docs", options => options
             .WithTitle("Notes API")
-            .WithOpenApiRoutePattern("/openapi.json"));
+            .WithOpenApiRoutePattern("/openapi.json")
+            // the docs page works offline and sends nothing anywhere
+            .DisableTelemetry()
+            .DisableAgent()
+            .HideDeveloperTools());
         return app;
     }
 

@@ -1,0 +1,49 @@
+// Takes the documentation's screenshots in Debian's headless Chromium. Run by scripts/screenshots.sh, which
+// starts the API, adminer and a locust run first and passes their addresses.
+import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+
+const { API_URL, ADMINER_URL, LOCUST_URL, DB_SERVER, DB_NAME, OUT_DIR } = process.env;
+const shot = (name) => ({ path: join(OUT_DIR, name), fullPage: false });
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync', '--disable-quic'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+
+  // The interactive API docs (Scalar) at /docs
+  await page.goto(`${API_URL}/docs/`, { waitUntil: 'networkidle' });
+  await page.getByText('Create a note').first().waitFor({ timeout: 30000 });
+  await page.waitForTimeout(1000);
+  await page.screenshot(shot('api-docs.png'));
+  console.log('screenshots: api-docs.png');
+
+  // adminer: log in as a user would, then open the Marten table
+  await page.goto(`${ADMINER_URL}/`);
+  await page.selectOption('select[name="auth[driver]"]', 'pgsql');
+  await page.fill('input[name="auth[server]"]', DB_SERVER);
+  await page.fill('input[name="auth[username]"]', 'notes');
+  await page.fill('input[name="auth[password]"]', 'notes');
+  await page.fill('input[name="auth[db]"]', DB_NAME);
+  await Promise.all([page.waitForNavigation(), page.click('input[type="submit"][value="Login"]')]);
+  const table = new URLSearchParams({ pgsql: DB_SERVER, username: 'notes', db: DB_NAME, ns: 'public', select: 'mt_doc_note' });
+  await page.goto(`${ADMINER_URL}/?${table}`);
+  await page.getByText('Select: mt_doc_note').first().waitFor();
+  await page.screenshot(shot('adminer.png'));
+  console.log('screenshots: adminer.png');
+
+  // locust's web UI while a run is under way
+  await page.goto(`${LOCUST_URL}/`, { waitUntil: 'networkidle' });
+  await page.locator('#status_text').filter({ hasText: 'RUNNING' }).waitFor({ timeout: 30000 });
+  await page.waitForTimeout(20000); // let the statistics and charts fill in
+  await page.screenshot(shot('locust-statistics.png'));
+  await page.click('a.chart-tab-link');
+  await page.waitForTimeout(3000);
+  await page.screenshot(shot('locust-charts.png'));
+  console.log('screenshots: locust-statistics.png, locust-charts.png');
+} finally {
+  await browser.close();
+}
