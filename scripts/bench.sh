@@ -65,6 +65,6 @@ echo "bench: wrote $out/results.md and $out/bench.svg"
 if [ "${BENCH_DOCS:-}" = 1 ]; then
   cp "$out/bench.svg" docs/img/bench.svg
   { echo "Measured on $(date -u +%Y-%m-%d), $(nproc) cores shared by wrk or pgbench, the API and PostgreSQL;"
-    echo "${duration} s per run, $connections connections."; echo; cat "$out/results.md"; } >docs/bench-results.md
-  echo "bench: copied into docs/img/bench.svg and docs/bench-results.md"
+    echo "${duration} s per run, $connections connections."; echo; cat "$out/results.md"; } >docs/snippets/bench-results.txt
+  echo "bench: copied into docs/img/bench.svg and docs/snippets/bench-results.txt"
 fi
