@@ -18,7 +18,7 @@ DB := db-up
 export db_port := $(NOTES_DB_PORT)
 endif
 
-.PHONY: help run test build db-up db-down db-reset db-status load-test load-test-headless adminer adminer-check screenshots bench
+.PHONY: help run test build db-up db-down db-reset db-status load-test load-test-headless adminer adminer-check screenshots bench docs docs-build
 
 HOST ?= http://localhost:$(PORT)
 USERS ?= 50
@@ -82,3 +82,11 @@ screenshots: $(DB) ## make the docs' screenshots again (API docs, adminer, locus
 bench: $(DB) ## each endpoint under wrk beside PostgreSQL alone doing the same statements (pgbench); table + chart in .artifacts/bench
 	@scripts/ensure-packages.sh wrk
 	scripts/bench.sh
+
+docs: ## serve the documentation site on http://127.0.0.1:8000 (mkdocs, live reload)
+	@scripts/ensure-packages.sh mkdocs mkdocs-material
+	mkdocs serve --dev-addr 127.0.0.1:8000
+
+docs-build: ## build the documentation site into site/ with --strict (warnings fail it)
+	@scripts/ensure-packages.sh mkdocs mkdocs-material
+	mkdocs build --strict --site-dir site
