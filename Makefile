@@ -72,8 +72,7 @@ adminer: $(DB) ## serve adminer on http://127.0.0.1:8080 against the local datab
 
 adminer-check: $(DB) ## check that adminer logs in and shows the notes the API stored in mt_doc_note
 	@scripts/ensure-packages.sh adminer php-cli php-pgsql
-	dotnet build Notes.csproj -c Release --nologo -v quiet
-	/usr/bin/python3 scripts/adminer-check.py
+	scripts/adminer-check.sh
 
 screenshots: $(DB) ## make the docs' screenshots again (API docs, adminer, locust during a run) with headless Chromium
 	@scripts/ensure-packages.sh chromium adminer php-cli php-pgsql python3-locust

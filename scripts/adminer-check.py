@@ -1,9 +1,7 @@
 #!/usr/bin/python3
-"""Checks adminer as a user would: the API stores notes, adminer logs in with the notes credentials and shows
-those notes in the Marten table mt_doc_note. Everything runs on 127.0.0.1 and is stopped at the end.
-
-Needs: a built API (bin/Release), the private PostgreSQL (make db-up), Debian's adminer, php-cli and php-pgsql.
-"""
+"""Checks adminer as a user would: stores notes through the API at API_URL, starts adminer, logs in to it with
+the notes credentials (the login form, its session cookie) and fails unless its page of the Marten table
+mt_doc_note shows every note stored. Run by scripts/adminer-check.sh, which serves the API on database DB_NAME."""
 import http.cookiejar
 import json
 import os
@@ -15,9 +13,7 @@ import urllib.parse
 import urllib.request
 import uuid
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DB_PORT = int(os.environ.get("NOTES_DB_PORT", "5432"))
-DATABASE = f"notes_adminer_check_{uuid.uuid4().hex[:8]}"
+API_URL, DB_SERVER, DB_NAME = os.environ["API_URL"], os.environ["DB_SERVER"], os.environ["DB_NAME"]
 
 
 def free_port():
@@ -26,66 +22,50 @@ def free_port():
         return s.getsockname()[1]
 
 
-def psql(sql):
-    subprocess.run(["psql", "-X", "-q", "-h", "127.0.0.1", "-p", str(DB_PORT), "-U", "notes", "-d", "notes", "-c", sql],
-                   check=True, env={**os.environ, "PGPASSWORD": "notes"})
+def store_notes():
+    texts = [f"adminer check {uuid.uuid4().hex[:6]} #{i}" for i in range(1, 4)]
+    ids = []
+    for text in texts:
+        request = urllib.request.Request(f"{API_URL}/notes", data=json.dumps({"text": text}).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request) as response:
+            ids.append(json.load(response)["id"])
+    return texts, ids
 
 
-def wait_for(url, what, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
+def check(adminer_url, texts):
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    for _ in range(60):
         try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
+            browser.open(adminer_url + "/").read()  # the login page, which sets adminer's session cookie
+            break
         except OSError:
             time.sleep(0.3)
-    sys.exit(f"adminer-check: {what} did not answer at {url} within {seconds} s")
+    else:
+        sys.exit(f"adminer-check: adminer did not answer at {adminer_url}")
+    login = urllib.parse.urlencode({"auth[driver]": "pgsql", "auth[server]": DB_SERVER, "auth[username]": "notes",
+                                    "auth[password]": "notes", "auth[db]": DB_NAME}).encode()
+    if "Logout" not in browser.open(adminer_url + "/", data=login).read().decode():
+        sys.exit("adminer-check: adminer did not accept the notes/notes login")
+    query = urllib.parse.urlencode({"pgsql": DB_SERVER, "username": "notes", "db": DB_NAME, "ns": "public",
+                                    "select": "mt_doc_note"})
+    page = browser.open(f"{adminer_url}/?{query}").read().decode()
+    missing = [text for text in texts if text not in page]
+    if "Select: mt_doc_note" not in page or missing:
+        sys.exit(f"adminer-check: adminer's mt_doc_note page does not show {missing or 'the table'}")
 
 
 def main():
-    api_port, adminer_port = free_port(), free_port()
-    api_url, adminer_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{adminer_port}"
-    psql(f"create database {DATABASE}")
-    env = {k: v for k, v in os.environ.items() if k not in ("db_host", "db_port", "db_name", "db_user", "db_pass", "ssl_mode")}
-    env["ConnectionStrings__Notes"] = f"Host=127.0.0.1;Port={DB_PORT};Database={DATABASE};Username=notes;Password=notes"
-    api = subprocess.Popen(["dotnet", os.path.join(REPO, "bin/Release/net10.0/Notes.dll"), "--urls", api_url],
-                           cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    adminer = subprocess.Popen(["php", "-S", f"127.0.0.1:{adminer_port}", "-t", "/usr/share/adminer", "/etc/adminer/conf.php"],
+    texts, ids = store_notes()
+    port = free_port()
+    adminer = subprocess.Popen(["php", "-S", f"127.0.0.1:{port}", "-t", "/usr/share/adminer", "/etc/adminer/conf.php"],
                                cwd="/tmp", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for(f"{api_url}/health/ready", "the API")
-        wait_for(adminer_url, "adminer")
-
-        texts = [f"adminer check {uuid.uuid4().hex[:6]} #{i}" for i in range(1, 4)]
-        ids = []
-        for text in texts:
-            request = urllib.request.Request(f"{api_url}/notes", data=json.dumps({"text": text}).encode(),
-                                             headers={"Content-Type": "application/json"}, method="POST")
-            with urllib.request.urlopen(request) as response:
-                ids.append(json.load(response)["id"])
-
-        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        browser.open(adminer_url + "/").read()  # the login page, which sets adminer's session cookie
-        login = urllib.parse.urlencode({
-            "auth[driver]": "pgsql", "auth[server]": f"127.0.0.1:{DB_PORT}", "auth[username]": "notes",
-            "auth[password]": "notes", "auth[db]": DATABASE,
-        }).encode()
-        logged_in = browser.open(adminer_url + "/", data=login).read().decode()
-        if "Logout" not in logged_in:
-            sys.exit("adminer-check: adminer did not accept the notes/notes login")
-
-        query = urllib.parse.urlencode({"pgsql": f"127.0.0.1:{DB_PORT}", "username": "notes", "db": DATABASE,
-                                        "ns": "public", "select": "mt_doc_note"})
-        page = browser.open(f"{adminer_url}/?{query}").read().decode()
-        missing = [text for text in texts if text not in page]
-        if "Select: mt_doc_note" not in page or missing:
-            sys.exit(f"adminer-check: adminer's mt_doc_note page does not show {missing or 'the table'}")
-        print(f"adminer-check: adminer logged in as notes and shows notes {ids} stored by the API in mt_doc_note")
+        check(f"http://127.0.0.1:{port}", texts)
     finally:
-        for process in (api, adminer):
-            process.terminate()
-            process.wait(timeout=30)
-        psql(f"drop database if exists {DATABASE} with (force)")
+        adminer.terminate()
+        adminer.wait(timeout=10)
+    print(f"adminer-check: adminer logged in as notes and shows notes {ids} stored by the API in mt_doc_note")
 
 
 if __name__ == "__main__":

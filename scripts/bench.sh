@@ -4,36 +4,17 @@
 # what the database can do the API delivers over HTTP. Writes .artifacts/bench/{results.md,bench.svg};
 # BENCH_DOCS=1 also copies them into docs/.
 set -euo pipefail
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$repo"
-db_port=${NOTES_DB_PORT:-5432}
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/api-sandbox.sh
 duration=${BENCH_SECONDS:-10} connections=${BENCH_CONNECTIONS:-32} threads=${BENCH_THREADS:-2}
 out=.artifacts/bench
-database="notes_bench_$$"
-port=5088
-url="http://127.0.0.1:$port"
-api_pid=
 pgbench=$(ls -d /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -1)
 [ -x "$pgbench" ] || pgbench=$(command -v pgbench) || { echo "bench: pgbench not found (Debian package postgresql)" >&2; exit 1; }
 
-export PGPASSWORD=notes
-sql() { psql -X -q -h 127.0.0.1 -p "$db_port" -U notes "$@"; }
-cleanup() {
-  if [ -n "$api_pid" ]; then kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; fi
-  sql -d notes -c "drop database if exists $database with (force)" || true
-}
-trap cleanup EXIT
-
-echo "bench: building the API (Release)"
-dotnet build Notes.csproj -c Release --nologo -v quiet >/dev/null
 rm -rf "$out" && mkdir -p "$out"
-sql -d notes -c "create database $database"
-ConnectionStrings__Notes="Host=127.0.0.1;Port=$db_port;Database=$database;Username=notes;Password=notes" \
-  db_host= db_port= db_name= db_user= db_pass= ssl_mode= Logging__LogLevel__Default=Warning \
-  dotnet bin/Release/net10.0/Notes.dll --urls "$url" >"$out/api.log" 2>&1 &
-api_pid=$!
-for _ in $(seq 1 120); do curl -fsS -o /dev/null "$url/health/ready" 2>/dev/null && break; sleep 0.5; done
-sql -d "$database" -c "create sequence bench_ids start 10000000"
+SANDBOX_LOG="$out/api.log" api_sandbox_start notes_bench 5088
+url=$SANDBOX_URL
+PGPASSWORD=notes psql -X -q -h 127.0.0.1 -p "$SANDBOX_DB_PORT" -U notes -d "$SANDBOX_DB" -c "create sequence bench_ids start 10000000"
 
 # name | label | wrk arguments. The create run comes first: it makes the notes the others read and replace.
 runs=(
@@ -52,8 +33,8 @@ for i in "${!runs[@]}"; do
   wrk -t"$threads" -c"$connections" -d"${duration}s" --latency $args >"$out/$name.wrk.txt"
   echo "bench:   $(grep -E 'Requests/sec' "$out/$name.wrk.txt" | xargs)"
   echo "bench: [$((i + 1))/${#runs[@]}] $label: PostgreSQL alone under pgbench for ${duration}s, $connections connections"
-  "$pgbench" -n -h 127.0.0.1 -p "$db_port" -U notes -M prepared -c "$connections" -j "$threads" -T "$duration" \
-    -f "bench/$name.sql" "$database" >"$out/$name.pgbench.txt" 2>&1
+  PGPASSWORD=notes "$pgbench" -n -h 127.0.0.1 -p "$SANDBOX_DB_PORT" -U notes -M prepared -c "$connections" -j "$threads" \
+    -T "$duration" -f "bench/$name.sql" "$SANDBOX_DB" >"$out/$name.pgbench.txt" 2>&1
   echo "bench:   $(grep -E '^tps' "$out/$name.pgbench.txt" | head -1)"
   printf '%s\t%s\n' "$name" "$label" >>"$out/runs.tsv"
 done
