@@ -12,7 +12,7 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
     [InlineData("/notes", "get", new[] { "200", "400", "422", "503" })]
     [InlineData("/notes/all", "get", new[] { "200", "503" })]
     [InlineData("/notes/{id}", "get", new[] { "200", "404", "503" })]
-    [InlineData("/notes/{id}", "put", new[] { "200", "400", "404", "412", "413", "422", "503" })]
+    [InlineData("/notes/{id}", "put", new[] { "200", "400", "404", "409", "412", "413", "422", "503" })]
     [InlineData("/notes/{id}", "delete", new[] { "200", "404", "503" })]
     public async Task Should_describe_every_route_with_its_responses(string path, string method, string[] statuses)
     {

@@ -111,6 +111,7 @@ public static class UpdateNote
                 .WithDescription("Send `If-Match` with the note's `ETag` to replace only the revision you read: if someone changed it since, the answer is 412 and nothing changes. Without `If-Match` the last writer wins.")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
                 .ProducesProblem(StatusCodes.Status404NotFound)
+                .ProducesProblem(StatusCodes.Status409Conflict)
                 .ProducesProblem(StatusCodes.Status412PreconditionFailed)
                 .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
                 .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
