@@ -11,11 +11,12 @@ public static class DatabaseSettings
 {
     public const string ConnectionStringName = "Notes";
 
-    private const string Fallback = "Host=localhost;Port=5432;Database=notes;Username=notes;Password=notes";
+    /// <summary>The database of <c>make db-up</c> and <c>docker compose up -d</c>: the API needs no configuration for it.</summary>
+    private const string DefaultConnectionString = "Host=localhost;Port=5432;Database=notes;Username=notes;Password=notes";
 
     public static NpgsqlConnectionStringBuilder Resolve(IConfiguration configuration)
     {
-        var builder = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(ConnectionStringName) ?? Fallback);
+        var builder = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString);
 
         if (Setting(configuration, "db_host") is { } host)
         {
