@@ -2,10 +2,12 @@ using Carter;
 using Notes.Infrastructure.Database;
 using Notes.Infrastructure.Errors;
 using Notes.Infrastructure.Health;
+using Notes.Infrastructure.Http;
 using Notes.Infrastructure.Json;
 using Notes.Infrastructure.Logging;
 using Notes.Infrastructure.Mediation;
 using Notes.Infrastructure.OpenApi;
+using Notes.Infrastructure.Streaming;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,12 +19,15 @@ builder.Services
     .AddNotesJson()
     .AddNotesProblemDetails()
     .AddNotesHealthChecks()
+    .AddNotesStreaming()
     .AddNotesOpenApi()
     .AddCarter();
 
 var app = builder.Build();
 
 app.UseNotesProblemDetails();
+app.UseHeadAsGet();
+app.UseEmptyQueryValuesAsMissing();
 app.UseNotesJsonBodies(); // before routing, which answers 415 to a body it takes for a form
 app.UseRouting();
 app.MapNotesOpenApi();

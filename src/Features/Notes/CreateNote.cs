@@ -1,8 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using Carter;
 using FluentValidation;
 using Marten;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using Notes.Infrastructure.Database;
 using Notes.Infrastructure.OpenApi;
 
 namespace Notes.Features.Notes;
@@ -10,22 +13,22 @@ namespace Notes.Features.Notes;
 /// <summary>POST /notes: stores a new note and answers 200 (the seed's code) with it and its Location.</summary>
 public static class CreateNote
 {
-    /// <param name="Text">The note's text: not blank, at most 100 characters.</param>
+    /// <param name="Text">The note's text: not blank, at most 100 characters (Unicode code points).</param>
     /// <param name="Completed">Whether it is done; false when left out.</param>
     [OpenApiExample("""{"text":"Buy milk","completed":false}""")]
-    public sealed record Command(string Text, bool Completed = false) : IRequest<Note>;
+    public sealed record Command([property: Required, MinLength(1), MaxLength(Note.MaxTextLength)] string Text, bool Completed = false) : IRequest<Note>;
 
     internal sealed class Validator : AbstractValidator<Command>
     {
         public Validator() => RuleFor(command => command.Text).ValidNoteText();
     }
 
-    internal sealed class Handler(IDocumentSession session, TimeProvider clock) : IRequestHandler<Command, Note>
+    internal sealed class Handler(IDocumentSession session, HiLoIds<Note> ids, TimeProvider clock) : IRequestHandler<Command, Note>
     {
         public async Task<Note> Handle(Command command, CancellationToken cancellationToken)
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            var note = new Note { Text = command.Text, Completed = command.Completed, CreatedAt = now, UpdatedAt = now };
+            var now = Note.Timestamp(clock);
+            var note = new Note { Id = await ids.NextAsync(cancellationToken), Text = command.Text, Completed = command.Completed, CreatedAt = now, UpdatedAt = now };
             session.Insert(note);
             await session.SaveChangesAsync(cancellationToken);
             return note;
@@ -46,8 +49,11 @@ public static class CreateNote
                 .WithTags("Notes")
                 .WithName(nameof(CreateNote))
                 .WithSummary("Create a note")
+                .ProducesNote()
+                .WithResponseHeader(StatusCodes.Status200OK, HeaderNames.Location, "The note's address, e.g. /notes/7.")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
                 .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+                .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
                 .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Carter;
 using FluentValidation;
 using Marten;
@@ -37,8 +38,9 @@ public static class ListNotes
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/notes", async Task<Ok<IReadOnlyList<Note>>> (IMediator mediator, CancellationToken cancellationToken, int skip = 0, int take = 20) =>
-                    TypedResults.Ok(await mediator.Send(new Query(skip, take), cancellationToken)))
+            app.MapGet("/notes", async Task<Ok<IReadOnlyList<Note>>> (
+                    IMediator mediator, CancellationToken cancellationToken, [Range(0, int.MaxValue)] int? skip, [Range(1, MaxTake)] int? take) =>
+                    TypedResults.Ok(await mediator.Send(new Query(skip ?? 0, take ?? 20), cancellationToken)))
                 .WithTags("Notes")
                 .WithName(nameof(ListNotes))
                 .WithSummary("Read a page of notes")

@@ -27,5 +27,15 @@ public sealed class Note : IRevisioned
     public int Version { get; set; }
 
     /// <summary>The strong entity tag of this revision, as sent in <c>ETag</c> and expected in <c>If-Match</c>.</summary>
-    public string ETag() => $"\"{Version}\"";
+    public string ETag() => NoteETags.For(Version);
+
+    /// <summary>
+    /// The time to stamp a note with: UTC, to the microsecond, PostgreSQL's precision, so that the note's JSON and its
+    /// <c>created_at</c>/<c>updated_at</c> columns hold the very same instant (sorting and cursors rely on it).
+    /// </summary>
+    public static DateTime Timestamp(TimeProvider clock)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Notes.Features.Notes;
@@ -10,8 +11,29 @@ internal static class NoteProblems
         title: "Note not found",
         detail: $"Note with id {id} was not found.");
 
-    public static ProblemHttpResult VersionMismatch(int id, string ifMatch) => TypedResults.Problem(
+    public static ProblemHttpResult PreconditionFailed(int id, string? ifMatch) => TypedResults.Problem(
         statusCode: StatusCodes.Status412PreconditionFailed,
         title: "Note has changed",
         detail: $"Note with id {id} no longer matches If-Match {ifMatch}: read it again and retry.");
+}
+
+/// <summary>How the notes endpoints answer what a use case did.</summary>
+internal static class NoteResults
+{
+    /// <summary>The written note with its new ETag, or why it was not written.</summary>
+    public static Results<Ok<Note>, ProblemHttpResult> Written(WriteOutcome outcome, int id, string? ifMatch, HttpResponse response)
+    {
+        switch (outcome)
+        {
+            case WriteOutcome.Written(var note):
+                response.Headers.ETag = note.ETag();
+                return TypedResults.Ok(note);
+            case WriteOutcome.PreconditionFailed:
+                return NoteProblems.PreconditionFailed(id, ifMatch);
+            case WriteOutcome.NotFound:
+                return NoteProblems.NotFound(id);
+            default:
+                throw new UnreachableException($"Unknown outcome {outcome}");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using JasperFx;
 using Marten;
+using Npgsql;
 
 namespace Notes.Infrastructure.Database;
 
@@ -24,7 +25,8 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
             try
             {
                 await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate);
-                LogSchemaReady(logger);
+                var filled = await FillNewColumnsAsync(cancellationToken);
+                LogSchemaReady(logger, filled);
                 return;
             }
             catch (Exception exception) when (DatabaseErrors.IsUnavailable(exception) && DateTime.UtcNow + delay < deadline)
@@ -38,11 +40,31 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// A database made before completed, createdAt and updatedAt became columns gets them from each note's JSON
+    /// (Marten fills a new duplicated column as it adds it; this covers any row it left empty).
+    /// </summary>
+    private async Task<int> FillNewColumnsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $$"""
+            update {{store.Options.DatabaseSchemaName}}.mt_doc_note
+            set completed = (data ->> 'completed')::boolean,
+                created_at = (data ->> 'createdAt')::timestamptz,
+                updated_at = (data ->> 'updatedAt')::timestamptz
+            where completed is null or created_at is null or updated_at is null
+            """,
+            connection);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Using database {Database}")]
     private static partial void LogDatabase(ILogger logger, string database);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date")]
-    private static partial void LogSchemaReady(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date ({Filled} notes given their new columns)")]
+    private static partial void LogSchemaReady(ILogger logger, int filled);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database not reachable yet ({Reason}); trying again in {Seconds:0.##} s")]
     private static partial void LogWaiting(ILogger logger, string reason, double seconds);

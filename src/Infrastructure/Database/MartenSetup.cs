@@ -1,12 +1,16 @@
 using JasperFx;
 using Marten;
 using Notes.Features.Notes;
+using NpgsqlTypes;
 using Weasel.Core;
 
 namespace Notes.Infrastructure.Database;
 
 public static class MartenSetup
 {
+    /// <summary>The text search configuration of the notes' full-text index and of every search (see docs/api.md).</summary>
+    public const string TextSearchConfig = "simple";
+
     public static IServiceCollection AddNotesDatabase(this IServiceCollection services)
     {
         services
@@ -19,14 +23,21 @@ public static class MartenSetup
                 options.Connection(connection.ConnectionString);
                 // Stored JSON is the wire JSON: camelCase System.Text.Json on both sides.
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-                // Integer ids come from Marten's HiLo sequence; IRevisioned adds the numeric revision behind ETags.
-                options.Schema.For<Note>();
+                // Integer ids come from Marten's HiLo table (see HiLoIds); IRevisioned adds the numeric revision behind ETags.
+                // completed, createdAt and updatedAt are also columns (readable in adminer), indexed for the filters and
+                // sorts of the lists; the text has a full-text index.
+                options.Schema.For<Note>()
+                    .Duplicate(note => note.Completed)
+                    .Duplicate(note => note.CreatedAt, pgType: "timestamptz", dbType: NpgsqlDbType.TimestampTz)
+                    .Duplicate(note => note.UpdatedAt, pgType: "timestamptz", dbType: NpgsqlDbType.TimestampTz)
+                    .FullTextIndex(TextSearchConfig, note => note.Text);
                 // The schema is applied once at start-up (DatabaseStartup), never lazily on a request's path.
                 options.AutoCreateSchemaObjects = AutoCreate.None;
                 return options;
             })
             .UseLightweightSessions();
 
+        services.AddSingleton(typeof(HiLoIds<>));
         services.AddHostedService<DatabaseStartup>();
         return services;
     }

@@ -29,8 +29,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             BadHttpRequestException { InnerException: JsonException json } => InvalidJson(json),
             JsonException json => InvalidJson(json),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(
-                StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body is larger than this API accepts."),
-            BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "Bad request", badRequest.Message),
+                StatusCodes.Status413PayloadTooLarge, ProblemDetailsSetup.TooLargeTitle, ProblemDetailsSetup.TooLargeDetail),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } unsupported => Problem(
+                StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", unsupported.Message),
+            BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "Bad request", BindingMessages.Explain(badRequest.Message)),
+            ServerBusyException busy => Busy(httpContext, busy),
             ConcurrencyException => Problem(
                 StatusCodes.Status409Conflict, "Conflict", "The note was changed by other requests while this one ran; send it again."),
             _ when DatabaseErrors.IsUnavailable(exception) => Unavailable(httpContext, exception),
@@ -82,6 +85,12 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             StatusCodes.Status503ServiceUnavailable,
             "Service unavailable",
             $"The database is not reachable right now; try again in {RetryAfterSeconds} seconds.");
+    }
+
+    private static ProblemDetails Busy(HttpContext httpContext, ServerBusyException busy)
+    {
+        httpContext.Response.Headers.RetryAfter = busy.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(StatusCodes.Status503ServiceUnavailable, busy.Title, busy.Message);
     }
 
     private ProblemDetails Unexpected(Exception exception)

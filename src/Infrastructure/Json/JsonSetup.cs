@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Net.Http.Headers;
 
 namespace Notes.Infrastructure.Json;
 
@@ -25,14 +26,16 @@ public static class JsonSetup
 
     /// <summary>
     /// A body that is JSON is read as JSON whatever type it declares (the seed's README posts with
-    /// <c>curl --data</c>, which declares a form), and a body over <see cref="MaxRequestBodyBytes"/> is refused.
+    /// <c>curl --data</c>, which declares a form); JSON declared in another charset than UTF-8 is refused (415), and a
+    /// body over the endpoint's limit (<see cref="MaxRequestBodyBytes"/> unless it says otherwise) is refused (413).
     /// </summary>
     public static WebApplication UseNotesJsonBodies(this WebApplication app)
     {
         app.Use(async (context, next) =>
         {
             var request = context.Request;
-            if (request.ContentLength > MaxRequestBodyBytes)
+            var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? MaxRequestBodyBytes;
+            if (request.ContentLength > limit)
             {
                 throw new Microsoft.AspNetCore.Http.BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
             }
@@ -41,6 +44,12 @@ public static class JsonSetup
             if ((hasBody || request.ContentType is not null) && !request.HasJsonContentType())
             {
                 request.ContentType = "application/json";
+            }
+            else if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.Charset is { Length: > 0 } charset
+                && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new Microsoft.AspNetCore.Http.BadHttpRequestException(
+                    $"JSON bodies must be UTF-8; this one declares charset '{charset}'.", StatusCodes.Status415UnsupportedMediaType);
             }
 
             await next(context);
