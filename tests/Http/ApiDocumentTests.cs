@@ -10,7 +10,7 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
     [Theory]
     [InlineData("/notes", "post", new[] { "200", "400", "413", "415", "422", "503" })]
     [InlineData("/notes", "get", new[] { "200", "400", "422", "503" })]
-    [InlineData("/notes/all", "get", new[] { "200", "503" })]
+    [InlineData("/notes/all", "get", new[] { "200", "400", "422", "503" })]
     [InlineData("/notes/{id}", "get", new[] { "200", "304", "404", "503" })]
     [InlineData("/notes/{id}", "put", new[] { "200", "400", "404", "412", "413", "415", "422", "503" })]
     [InlineData("/notes/{id}", "patch", new[] { "200", "400", "404", "412", "413", "415", "422", "503" })]

@@ -1,20 +1,31 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Carter;
 using FluentValidation;
 using Marten;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Notes.Infrastructure.OpenApi;
 
 namespace Notes.Features.Notes;
 
-/// <summary>GET /notes?skip=0&amp;take=20: one page of notes in id order (the seed's defaults).</summary>
+/// <summary>
+/// GET /notes: one page of notes, filtered (completed, full-text search), in an order (id by default), from an offset
+/// (<c>skip</c>, the seed's paging) or after a cursor (<c>after</c>, as cheap at any depth), with the number of notes
+/// that match and, when the page is full, the link to the next one.
+/// </summary>
 public static class ListNotes
 {
     public const int MaxTake = 1000;
+    public const int DefaultTake = 20;
 
-    /// <param name="Skip">How many notes to pass over, from the lowest id.</param>
-    /// <param name="Take">How many notes to return, 1 to 1000.</param>
-    public sealed record Query(int Skip = 0, int Take = 20) : IRequest<IReadOnlyList<Note>>;
+    /// <summary>A page of notes; <c>Total</c> counts every note that matches the filters; <c>Next</c> continues after the page.</summary>
+    public sealed record Page(IReadOnlyList<Note> Notes, long Total, string? Next);
+
+    public sealed record Query(
+        int Skip = 0, int Take = DefaultTake, bool? Completed = null, string? Q = null, string? Sort = null, string? After = null) : IRequest<Page>;
 
     internal sealed class Validator : AbstractValidator<Query>
     {
@@ -22,30 +33,87 @@ public static class ListNotes
         {
             RuleFor(query => query.Skip).GreaterThanOrEqualTo(0).WithMessage("'skip' must be 0 or more.");
             RuleFor(query => query.Take).InclusiveBetween(1, MaxTake).WithMessage($"'take' must be between 1 and {MaxTake}.");
+            RuleFor(query => query.Q).ValidSearch();
+            RuleFor(query => query.Sort).ValidSortKey();
+            RuleFor(query => query.After)
+                .Must((query, after) => after is null || NoteListing.ReadCursor(after, query.Sort) is not null)
+                .When(query => query.Sort is null || NoteListing.SortKeys.Contains(query.Sort))
+                .WithMessage((query, after) => $"'after' must be a cursor of this list (a note's id for sort=id or -id, else the cursor a Link header gave), not '{after}'.");
         }
     }
 
-    internal sealed class Handler(IQuerySession session) : IRequestHandler<Query, IReadOnlyList<Note>>
+    internal sealed class Handler(IQuerySession session) : IRequestHandler<Query, Page>
     {
-        public Task<IReadOnlyList<Note>> Handle(Query query, CancellationToken cancellationToken) =>
-            session.Query<Note>()
-                .OrderBy(note => note.Id)
+        public async Task<Page> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var notes = await session.Query<Note>()
+                .Filtered(query.Completed, query.Q)
+                .Ordered(query.Sort, query.After)
                 .Skip(query.Skip)
                 .Take(query.Take)
                 .ToListAsync(cancellationToken);
+            var total = await session.Query<Note>().Filtered(query.Completed, query.Q).LongCountAsync(cancellationToken);
+            var next = notes.Count == query.Take ? NoteListing.CursorAfter(notes[^1], query.Sort) : null;
+            return new Page(notes, total, next);
+        }
     }
 
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapGet("/notes", async Task<Ok<IReadOnlyList<Note>>> (
-                    IMediator mediator, CancellationToken cancellationToken, [Range(0, int.MaxValue)] int? skip, [Range(1, MaxTake)] int? take) =>
-                    TypedResults.Ok(await mediator.Send(new Query(skip ?? 0, take ?? 20), cancellationToken)))
+                    IMediator mediator,
+                    HttpRequest request,
+                    HttpResponse response,
+                    CancellationToken cancellationToken,
+                    [Description(SkipText)][Range(0, int.MaxValue)] int? skip,
+                    [Description(TakeText)][Range(1, MaxTake)] int? take,
+                    [Description(CompletedText)] bool? completed,
+                    [Description(SearchText)][MaxLength(NoteListing.MaxSearchLength)] string? q,
+                    [Description(SortText)] string? sort,
+                    [Description(AfterText)] string? after) =>
+                {
+                    var query = new Query(skip ?? 0, take ?? DefaultTake, completed, q, sort, after);
+                    var page = await mediator.Send(query, cancellationToken);
+                    response.Headers[TotalCountHeader] = page.Total.ToString(CultureInfo.InvariantCulture);
+                    if (page.Next is { } next)
+                    {
+                        response.Headers.Link = $"<{NextPage(request, query, next)}>; rel=\"next\"";
+                    }
+
+                    return TypedResults.Ok(page.Notes);
+                })
                 .WithTags("Notes")
                 .WithName(nameof(ListNotes))
                 .WithSummary("Read a page of notes")
-                .WithDescription("`skip` notes are passed over (default 0) and at most `take` returned (default 20, at most 1000), in id order.")
+                .WithDescription("Filters combine with each other and with paging. `skip` pages as the seed did (the deeper, the slower); `after` continues after a note and costs the same at any depth: follow the `Link: rel=\"next\"` header, sent while pages are full. `X-Total-Count` counts every note that matches the filters.")
+                .WithResponseHeader(StatusCodes.Status200OK, TotalCountHeader, "How many notes match the filters, on all pages.")
+                .WithResponseHeader(StatusCodes.Status200OK, "Link", "The next page, while this one is full: <...>; rel=\"next\".")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
                 .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        /// <summary>The URL of the page after this one: the same filters, order and size, after its last note.</summary>
+        private static string NextPage(HttpRequest request, Query query, string next)
+        {
+            var parameters = new Dictionary<string, string?> { ["take"] = query.Take.ToString(CultureInfo.InvariantCulture) };
+            if (query.Completed is { } completed)
+            {
+                parameters["completed"] = completed ? "true" : "false";
+            }
+
+            parameters["q"] = query.Q;
+            parameters["sort"] = query.Sort;
+            parameters["after"] = next;
+            return QueryHelpers.AddQueryString(request.PathBase + request.Path, parameters.Where(parameter => parameter.Value is not null));
+        }
     }
+
+    public const string TotalCountHeader = "X-Total-Count";
+
+    private const string SkipText = "How many notes to pass over (the seed's paging); with `after`, counted after the cursor.";
+    private const string TakeText = "How many notes to return, 1 to 1000 (default 20).";
+    private const string CompletedText = "Only notes that are (`true`) or are not (`false`) completed.";
+    private const string SearchText = "Full-text search, at most 100 characters: every word must be in the text (in any case), the last one as a prefix: `mil` finds \"Buy milk\".";
+    private const string SortText = "The order: `id` (default), `-id`, `createdAt`, `-createdAt`, `updatedAt` or `-updatedAt` (`-` for descending).";
+    private const string AfterText = "Continue after this cursor: a note's id with sort=id or -id, else the cursor in the `Link` header of the previous page.";
 }

@@ -1,5 +1,8 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Runtime.CompilerServices;
 using Carter;
+using FluentValidation;
 using Marten;
 using MediatR;
 using Notes.Infrastructure.Streaming;
@@ -7,30 +10,40 @@ using Notes.Infrastructure.Streaming;
 namespace Notes.Features.Notes;
 
 /// <summary>
-/// GET /notes/all: every note in id order, streamed to the response with flat memory whatever the size of the table.
-/// Notes are read in pages by id, each on a pooled connection held only while the page is read, so a slow or stuck
-/// reader never holds a database connection; at most <c>Streams:MaxConcurrent</c> exports run at once (else 503).
+/// GET /notes/all: every note (that matches the filters, in the order asked, id by default), streamed to the response
+/// with flat memory whatever the size of the table. Notes are read in pages after a cursor, each on a pooled
+/// connection held only while the page is read, so a slow or stuck reader never holds a database connection; at most
+/// <c>Streams:MaxConcurrent</c> exports run at once (else 503).
 /// </summary>
 public static class StreamAllNotes
 {
     public const int PageSize = 1000;
 
-    public sealed record Query : IRequest<IAsyncEnumerable<Note>>;
+    public sealed record Query(bool? Completed = null, string? Q = null, string? Sort = null) : IRequest<IAsyncEnumerable<Note>>;
+
+    internal sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(query => query.Q).ValidSearch();
+            RuleFor(query => query.Sort).ValidSortKey();
+        }
+    }
 
     internal sealed class Handler(IQuerySession session, StreamSlots slots) : IRequestHandler<Query, IAsyncEnumerable<Note>>
     {
         public Task<IAsyncEnumerable<Note>> Handle(Query query, CancellationToken cancellationToken) =>
-            Task.FromResult(Read(cancellationToken));
+            Task.FromResult(Read(query, cancellationToken));
 
-        private async IAsyncEnumerable<Note> Read([EnumeratorCancellation] CancellationToken cancellationToken)
+        private async IAsyncEnumerable<Note> Read(Query query, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             using var slot = slots.Enter();
-            var after = 0;
+            string? after = null;
             while (true)
             {
                 var page = await session.Query<Note>()
-                    .Where(note => note.Id > after)
-                    .OrderBy(note => note.Id)
+                    .Filtered(query.Completed, query.Q)
+                    .Ordered(query.Sort, after)
                     .Take(PageSize)
                     .ToListAsync(cancellationToken);
                 foreach (var note in page)
@@ -43,7 +56,7 @@ public static class StreamAllNotes
                     yield break;
                 }
 
-                after = page[^1].Id;
+                after = NoteListing.CursorAfter(page[^1], query.Sort);
             }
         }
     }
@@ -51,12 +64,19 @@ public static class StreamAllNotes
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/notes/all", async Task<JsonArrayResult<Note>> (IMediator mediator, CancellationToken cancellationToken) =>
-                    new JsonArrayResult<Note>(await mediator.Send(new Query(), cancellationToken)))
+            app.MapGet("/notes/all", async Task<JsonArrayResult<Note>> (
+                    IMediator mediator,
+                    CancellationToken cancellationToken,
+                    [Description("Only notes that are (`true`) or are not (`false`) completed.")] bool? completed,
+                    [Description("Full-text search, as for GET /notes.")][MaxLength(NoteListing.MaxSearchLength)] string? q,
+                    [Description("The order, as for GET /notes (default `id`).")] string? sort) =>
+                    new JsonArrayResult<Note>(await mediator.Send(new Query(completed, q, sort), cancellationToken)))
                 .WithTags("Notes")
                 .WithName(nameof(StreamAllNotes))
                 .WithSummary("Read every note, streamed")
-                .WithDescription("Every note in id order, written to the response as it is read from the database: memory stays flat at any table size. Notes created or deleted during the export may or may not be in it. A failure midway aborts the connection (the transfer is seen to break, never a short array). At most a configured number of exports run at once: past it, 503 with `Retry-After`.")
+                .WithDescription("Every note (that matches the filters, in the order asked; id order by default), written to the response as it is read from the database: memory stays flat at any table size. Notes created or deleted during the export may or may not be in it. A failure midway aborts the connection (the transfer is seen to break, never a short array). At most a configured number of exports run at once: past it, 503 with `Retry-After`.")
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
                 .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 }
