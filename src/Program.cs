@@ -30,6 +30,7 @@ app.UseHeadAsGet();
 app.UseEmptyQueryValuesAsMissing();
 app.UseNotesJsonBodies(); // before routing, which answers 415 to a body it takes for a form
 app.UseRouting();
+app.UseNotesBodyLimits();
 app.MapNotesOpenApi();
 app.MapNotesHealthChecks();
 app.MapCarter();

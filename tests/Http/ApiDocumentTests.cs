@@ -15,6 +15,7 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
     [InlineData("/notes/{id}", "put", new[] { "200", "400", "404", "412", "413", "415", "422", "503" })]
     [InlineData("/notes/{id}", "patch", new[] { "200", "400", "404", "412", "413", "415", "422", "503" })]
     [InlineData("/notes/{id}", "delete", new[] { "200", "404", "412", "503" })]
+    [InlineData("/notes/import", "post", new[] { "200", "400", "413", "415", "422", "503" })]
     public async Task Should_describe_every_route_with_its_responses(string path, string method, string[] statuses)
     {
         var document = await OpenApiDocument();
@@ -28,7 +29,7 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
     {
         var document = await OpenApiDocument();
 
-        document["paths"]!.AsObject().Select(path => path.Key).ShouldBe(["/notes", "/notes/all", "/notes/{id}"], ignoreOrder: true);
+        document["paths"]!.AsObject().Select(path => path.Key).ShouldBe(["/notes", "/notes/all", "/notes/{id}", "/notes/import"], ignoreOrder: true);
     }
 
     [Theory]
@@ -36,6 +37,8 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
     [InlineData("CreateNoteCommand")]
     [InlineData("UpdateNoteBody")]
     [InlineData("PatchNoteBody")]
+    [InlineData("ImportNotesItem")]
+    [InlineData("ImportNotesResult")]
     [InlineData("DeleteNoteDeleted")]
     [InlineData("ProblemDetails")]
     [InlineData("HttpValidationProblemDetails")]

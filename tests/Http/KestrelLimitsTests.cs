@@ -28,6 +28,18 @@ public sealed class KestrelLimitsTests(NotesApiOverKestrel api) : IClassFixture<
         (await api.QueryAsync(session => session.Query<Note>().CountAsync())).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task Should_refuse_an_import_over_its_own_body_limit_before_reading_it()
+    {
+        var head = $"POST /notes/import HTTP/1.1\r\nHost: {api.Address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {ImportNotes.MaxBodyBytes + 1}\r\nConnection: close\r\n\r\n";
+        await using var connection = await RawHttpConnection.SendAsync(api.Address, head, [Encoding.ASCII.GetBytes("[")]);
+
+        var answer = Encoding.UTF8.GetString(await connection.ReadToEndAsync(TimeSpan.FromSeconds(10)));
+
+        answer.ShouldStartWith("HTTP/1.1 413");
+        answer.ShouldContain("Request body too large");
+    }
+
     /// <summary>Posts a body in 8 KiB chunks, with no length declared, and reads the problem details answered.</summary>
     private async Task<JsonObject> PostChunkedAsync(byte[] body)
     {

@@ -52,7 +52,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     private static HttpValidationProblemDetails ValidationProblem(ValidationException exception)
     {
         var errors = exception.Errors
-            .GroupBy(failure => JsonNamingPolicy.CamelCase.ConvertName(failure.PropertyName))
+            .GroupBy(failure => FieldName(failure.PropertyName))
             .ToDictionary(group => group.Key, group => group.Select(failure => failure.ErrorMessage).ToArray());
         return new HttpValidationProblemDetails(errors)
         {
@@ -61,6 +61,10 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             Detail = string.Join(" ", errors.Values.SelectMany(messages => messages)),
         };
     }
+
+    /// <summary>A member's path as the client wrote it: <c>Text</c> is <c>text</c>, <c>[3].Text</c> is <c>[3].text</c>.</summary>
+    private static string FieldName(string propertyPath) =>
+        string.Join('.', propertyPath.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
 
     private static ProblemDetails InvalidJson(JsonException exception)
     {
