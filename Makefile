@@ -18,7 +18,7 @@ DB := db-up
 export db_port := $(NOTES_DB_PORT)
 endif
 
-.PHONY: help run test build db-up db-down db-reset db-status load-test load-test-headless adminer adminer-check screenshots bench docs docs-build
+.PHONY: help run test build db-up db-down db-reset db-status seed load-test load-test-headless adminer adminer-check screenshots bench docs docs-build
 
 HOST ?= http://localhost:$(PORT)
 USERS ?= 50
@@ -52,14 +52,21 @@ db-status: ## say whether the private PostgreSQL runs
 db-reset: ## stop the private PostgreSQL and delete its data
 	@scripts/db.sh reset
 
+NOTES ?= 100000
+seed: ## fill the running API's database through POST /notes/import (NOTES=1000000, HOST=...), with a progress bar
+	@scripts/wait-for-api.sh $(HOST)
+	@/usr/bin/python3 scripts/seed.py $(HOST) $(NOTES)
+
 load-test: ## open locust's web UI on http://127.0.0.1:8089 against the running API (HOST=...)
 	@scripts/ensure-packages.sh python3-locust
 	@scripts/wait-for-api.sh $(HOST)
 	locust -f locust/locustfile.py --host $(HOST) --web-host 127.0.0.1 --web-port 8089
 
-load-test-headless: ## bounded run against the running API (USERS=50 SPAWN_RATE=10 DURATION=60s); CSV + HTML in locust/reports; fails on any failed request
+SEED ?= 0
+load-test-headless: ## bounded run against the running API (USERS=50 SPAWN_RATE=10 DURATION=60s, SEED=100000 to import notes first); CSV + HTML in locust/reports; fails on any failed request
 	@scripts/ensure-packages.sh python3-locust
 	@scripts/wait-for-api.sh $(HOST)
+	@if [ "$(SEED)" -gt 0 ]; then /usr/bin/python3 scripts/seed.py $(HOST) $(SEED); fi
 	@mkdir -p $(REPORTS)
 	locust -f locust/locustfile.py --host $(HOST) --headless --users $(USERS) --spawn-rate $(SPAWN_RATE) --run-time $(DURATION) \
 		--stop-timeout 10 --csv $(REPORTS)/notes --html $(REPORTS)/notes.html --exit-code-on-error 1
