@@ -6,14 +6,16 @@ using Notes.Infrastructure.Json;
 using Notes.Infrastructure.Logging;
 using Notes.Infrastructure.Mediation;
 using Notes.Infrastructure.OpenApi;
+using Notes.Infrastructure.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddNotesLogging();
+builder.AddNotesTelemetry();
 builder.Services
     .AddSingleton(TimeProvider.System)
     .AddNotesDatabase()
-    .AddNotesMediator()
+    .AddNotesMediator(builder.Configuration)
     .AddNotesJson()
     .AddNotesProblemDetails()
     .AddNotesHealthChecks()
@@ -22,11 +24,13 @@ builder.Services
 
 var app = builder.Build();
 
+app.UseNotesRequestLog(); // outermost: it logs the status the client gets
 app.UseNotesProblemDetails();
 app.UseNotesJsonBodies(); // before routing, which answers 415 to a body it takes for a form
 app.UseRouting();
 app.MapNotesOpenApi();
 app.MapNotesHealthChecks();
+app.MapNotesMetrics();
 app.MapCarter();
 
 await app.RunAsync();
