@@ -50,6 +50,20 @@ public sealed class TracingTests(TelemetryApi api) : IClassFixture<TelemetryApi>
     }
 
     [Fact]
+    public async Task Should_record_the_sql_of_database_commands_but_never_a_body()
+    {
+        var (trace, parent) = NewTraceParent();
+        var secret = $"secret-{Guid.NewGuid():N}";
+
+        await (await SendAsync(HttpMethod.Post, "/notes", trace, parent, JsonContent.Create(new { text = secret }))).ShouldBeNoteAsync();
+
+        var spans = await SpansAsync(trace, span => span.Kind == ActivityKind.Server);
+        spans.Where(span => span.Source.Name == "Npgsql").ShouldContain(span => span.DisplayName.Length > 0 && span.Tags.Any(tag => tag.Value!.Contains("mt_doc_note")));
+        spans.SelectMany(span => span.TagObjects).ShouldAllBe(tag => !(tag.Value ?? "").ToString()!.Contains(secret));
+        spans.SelectMany(span => span.Events).SelectMany(@event => @event.Tags).ShouldAllBe(tag => !(tag.Value ?? "").ToString()!.Contains(secret));
+    }
+
+    [Fact]
     public async Task Should_put_the_trace_id_in_problem_details()
     {
         var (trace, parent) = NewTraceParent();
