@@ -83,9 +83,10 @@ check() {
   local failed=0 rule value
   [ "$(prometheus_value 'up{job="notes-api"}')" = 1 ] || { echo "metrics: Prometheus does not reach the API" >&2; failed=1; }
   for rule in $(sed -n 's/^ *- record: //p' "$repo/deploy/prometheus/rules.yml"); do
-    value=$(prometheus_value "$rule")
+    # the largest of the rule's series that is a number (NaN, a ratio of no requests at all, does not count)
+    value=$(prometheus_value "topk(1, $rule >= 0)")
     if [ -z "$value" ]; then
-      echo "metrics: the recording rule $rule has no value" >&2
+      echo "metrics: the recording rule $rule has no value that is a number" >&2
       failed=1
     else
       echo "metrics: $rule = $value"

@@ -6,7 +6,7 @@ namespace Notes.Infrastructure.Telemetry;
 /// <summary>
 /// The outermost pipeline behaviour: one span per use case, named after its request type (<c>CreateNote.Command</c>),
 /// and one measurement of its duration, both tagged with its <see cref="UseCaseOutcome"/>. A singleton per request
-/// type: the use case's name and tags are worked out once, not per request.
+/// type, whose name is worked out once; with no listener the span is not made at all.
 /// </summary>
 internal sealed class UseCaseTelemetryBehavior<TRequest, TResponse>(UseCaseMetrics metrics) : IPipelineBehavior<TRequest, TResponse>
 {
