@@ -18,13 +18,16 @@ DB := db-up
 export db_port := $(NOTES_DB_PORT)
 endif
 
-.PHONY: help run test build db-up db-down db-reset db-status seed load-test load-test-headless adminer adminer-check screenshots bench docs docs-build
+.PHONY: help run test build db-up db-down db-reset db-status seed load-test load-test-headless adminer adminer-check metrics metrics-check screenshots bench docs docs-build
 
 HOST ?= http://localhost:$(PORT)
 USERS ?= 50
 SPAWN_RATE ?= 10
 DURATION ?= 60s
 REPORTS := locust/reports
+# The APIs make metrics scrapes: make run's and the instances of make cluster.
+METRICS_PORTS ?= $(PORT) 5200 5201 5202
+export METRICS_PORTS
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-20s %s\n", $$1, $$2}'
@@ -81,8 +84,16 @@ adminer-check: $(DB) ## check that adminer logs in and shows the notes the API s
 	@scripts/ensure-packages.sh adminer php-cli php-pgsql
 	scripts/adminer-check.sh
 
-screenshots: $(DB) ## make the docs' screenshots again (API docs, adminer, locust during a run) with headless Chromium
-	@scripts/ensure-packages.sh chromium adminer php-cli php-pgsql python3-locust
+metrics: ## Prometheus on http://127.0.0.1:9090 scraping the running API(s) (METRICS_PORTS="5000 5200 5201 5202"), with recording rules
+	@scripts/ensure-packages.sh prometheus
+	scripts/metrics.sh serve
+
+metrics-check: $(DB) ## check that Prometheus scrapes an API of its own and that every recording rule gives a value (about 30 s)
+	@scripts/ensure-packages.sh prometheus
+	scripts/metrics.sh check
+
+screenshots: $(DB) ## make the docs' screenshots again (API docs, adminer, locust and Prometheus during a run) with headless Chromium
+	@scripts/ensure-packages.sh chromium adminer php-cli php-pgsql python3-locust prometheus
 	scripts/screenshots.sh
 
 bench: $(DB) ## each endpoint under wrk beside PostgreSQL alone doing the same statements (pgbench); table + chart in .artifacts/bench

@@ -8,14 +8,16 @@ using Notes.Infrastructure.Logging;
 using Notes.Infrastructure.Mediation;
 using Notes.Infrastructure.OpenApi;
 using Notes.Infrastructure.Streaming;
+using Notes.Infrastructure.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddNotesLogging();
+builder.AddNotesTelemetry();
 builder.Services
     .AddSingleton(TimeProvider.System)
     .AddNotesDatabase()
-    .AddNotesMediator()
+    .AddNotesMediator(builder.Configuration)
     .AddNotesJson()
     .AddNotesProblemDetails()
     .AddNotesHealthChecks()
@@ -25,6 +27,7 @@ builder.Services
 
 var app = builder.Build();
 
+app.UseNotesRequestLog(); // outermost: it logs the status the client gets
 app.UseNotesProblemDetails();
 app.UseHeadAsGet();
 app.UseEmptyQueryValuesAsMissing();
@@ -33,6 +36,7 @@ app.UseRouting();
 app.UseNotesBodyLimits();
 app.MapNotesOpenApi();
 app.MapNotesHealthChecks();
+app.MapNotesMetrics();
 app.MapCarter();
 
 await app.RunAsync();

@@ -57,7 +57,10 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual string DatabaseConnectionString => ConnectionString;
 
-    /// <summary>Configuration a fixture adds to the API's (e.g. a lower limit to reach in a test).</summary>
+    /// <summary>
+    /// Configuration a fixture adds to the API's (e.g. a lower limit to reach in a test); fixtures whose settings
+    /// Program reads while it composes the app (before configuration sources are added) apply them with UseSetting.
+    /// </summary>
     protected virtual IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -92,7 +92,16 @@ public sealed class HiLoIds<TDocument>(IDocumentStore store) : IDisposable
             // mt_get_next_hi creates the entity's row on first use (hi 0) and advances it by one block otherwise;
             // it answers -1 when a concurrent caller moved the row first.
             await using var next = new NpgsqlCommand($"select {schema}.mt_get_next_hi($1)", connection) { Parameters = { new() { Value = _entity } } };
-            var hi = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
+            long hi;
+            try
+            {
+                hi = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                continue; // another caller (here or in another instance) created the entity's row first
+            }
+
             if (hi < 0)
             {
                 continue;
