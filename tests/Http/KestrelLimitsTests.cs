@@ -40,6 +40,19 @@ public sealed class KestrelLimitsTests(NotesApiOverKestrel api) : IClassFixture<
         answer.ShouldContain("Request body too large");
     }
 
+    [Theory]
+    [InlineData("/notes/%00", "HTTP/1.1 400")]
+    [InlineData("/notes?q=%00", "HTTP/1.1 200")] // a search without a word matches every note
+    public async Task Should_never_answer_5xx_to_a_nul_in_the_request_line(string target, string statusLine)
+    {
+        await using var connection = await RawHttpConnection.SendAsync(
+            api.Address, $"GET {target} HTTP/1.1\r\nHost: {api.Address.Authority}\r\nConnection: close\r\n\r\n", []);
+
+        var answer = Encoding.ASCII.GetString(await connection.ReadToEndAsync(TimeSpan.FromSeconds(10)));
+
+        answer.ShouldStartWith(statusLine);
+    }
+
     /// <summary>Posts a body in 8 KiB chunks, with no length declared, and reads the problem details answered.</summary>
     private async Task<JsonObject> PostChunkedAsync(byte[] body)
     {
