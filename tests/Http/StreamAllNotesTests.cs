@@ -18,7 +18,10 @@ namespace Notes.Tests.Http;
 /// </summary>
 public sealed class StreamAllNotesTests(StreamAllNotesTests.ExportApi api) : IClassFixture<StreamAllNotesTests.ExportApi>
 {
-    /// <summary>60,000 notes (megabytes of JSON, more than socket buffers hold), a relay to cut, two export slots.</summary>
+    /// <summary>
+    /// 60,000 notes (megabytes of JSON, more than socket buffers hold), a relay to cut, three export slots and a pool
+    /// of two database connections: three exports that each held a connection would leave nothing for anyone else.
+    /// </summary>
     public sealed class ExportApi : NotesApiOverKestrel
     {
         public const int Notes = 60_000;
@@ -27,10 +30,10 @@ public sealed class StreamAllNotesTests(StreamAllNotesTests.ExportApi api) : ICl
 
         public CapturedLogs Logs { get; } = new();
 
-        protected override IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Streams:MaxConcurrent"] = "2" };
+        protected override IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Streams:MaxConcurrent"] = "3" };
 
         protected override string DatabaseConnectionString =>
-            new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1", Port = Relay.Port, Timeout = 3 }.ConnectionString;
+            new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1", Port = Relay.Port, Timeout = 3, MaxPoolSize = 2 }.ConnectionString;
 
         public override async Task InitializeAsync()
         {
@@ -65,34 +68,42 @@ public sealed class StreamAllNotesTests(StreamAllNotesTests.ExportApi api) : ICl
     }
 
     [Fact]
-    public async Task Should_hold_no_database_connection_while_a_reader_does_not_read()
+    public async Task Should_hold_no_database_connection_while_readers_do_not_read()
     {
-        await Eventually(() => Task.FromResult(Slots.Available == 2)); // exports of other tests are over
-        await using var stalled = await RawHttpConnection.GetAsync(api.Address, "/notes/all");
-        await stalled.ReadAtLeastAsync(1024);
-        await Task.Delay(500); // the API has filled the socket and waits for the reader
+        await Eventually(() => Task.FromResult(Slots.Available == 3)); // exports of other tests are over
+        var stalled = new List<RawHttpConnection>();
+        for (var reader = 0; reader < 3; reader++)
+        {
+            var connection = await RawHttpConnection.GetAsync(api.Address, "/notes/all");
+            await connection.ReadAtLeastAsync(1024);
+            stalled.Add(connection);
+        }
 
+        await Task.Delay(500); // the API has filled the sockets and waits for the readers
+
+        // three stalled exports, a pool of two: were they holding connections, these would wait for one and fail
         (await api.BusyDatabaseConnectionsAsync()).ShouldBe(0);
         using var client = api.CreateClient();
         (await client.GetAsync("/notes/1")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.GetAsync("/notes?take=5")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await client.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        stalled.Vanish();
-        await Eventually(() => Task.FromResult(Slots.Available == 2));
+        stalled.ForEach(connection => connection.Vanish());
+        await Eventually(() => Task.FromResult(Slots.Available == 3));
     }
 
     [Fact]
     public async Task Should_free_the_export_slot_as_soon_as_the_reader_vanishes()
     {
-        await Eventually(() => Task.FromResult(Slots.Available == 2)); // exports of other tests are over
+        await Eventually(() => Task.FromResult(Slots.Available == 3)); // exports of other tests are over
         for (var reader = 0; reader < 5; reader++)
         {
             var connection = await RawHttpConnection.GetAsync(api.Address, "/notes/all");
             await connection.ReadAtLeastAsync(1024);
-            Slots.Available.ShouldBe(1);
+            Slots.Available.ShouldBe(2);
 
             connection.Vanish();
 
-            await Eventually(() => Task.FromResult(Slots.Available == 2));
+            await Eventually(() => Task.FromResult(Slots.Available == 3));
         }
 
         await Eventually(async () => await api.BusyDatabaseConnectionsAsync() == 0);
@@ -126,7 +137,7 @@ public sealed class StreamAllNotesTests(StreamAllNotesTests.ExportApi api) : ICl
     [Fact]
     public async Task Should_abort_the_connection_and_log_the_count_when_the_database_fails_midway()
     {
-        await Eventually(() => Task.FromResult(Slots.Available == 2)); // exports of other tests are over
+        await Eventually(() => Task.FromResult(Slots.Available == 3)); // exports of other tests are over
         await using var reader = await RawHttpConnection.GetAsync(api.Address, "/notes/all");
         var start = await reader.ReadAtLeastAsync(4096);
         Encoding.ASCII.GetString(start).ShouldStartWith("HTTP/1.1 200 OK");
