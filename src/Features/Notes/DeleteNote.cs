@@ -32,15 +32,15 @@ public static class DeleteNote
 
     internal sealed class Handler(IDocumentSession session) : IRequestHandler<Command, Outcome>
     {
+        private const string Sql = $"delete from {Note.Table} where id = $1";
+
         public async Task<Outcome> Handle(Command command, CancellationToken cancellationToken)
         {
-            var condition = command.IfMatch is null ? "" : " and mt_version = any(?)";
-            object[] parameters = command.IfMatch is null ? [command.Id] : [command.Id, command.IfMatch.ToArray()];
-            var deleted = await session.AdvancedSql.QueryAsync<int>(
-                $"with deleted as (delete from {session.NoteTable()} where id = ?{condition} returning id) select id from deleted",
-                cancellationToken,
-                parameters);
-            return deleted.Count == 1
+            await using var statement = command.IfMatch is null
+                ? NoteStatements.Statement(Sql, command.Id)
+                : NoteStatements.Statement(Sql + " and mt_version = any($2)", command.Id, command.IfMatch.ToArray());
+            var deleted = await session.ExecuteAsync(statement, cancellationToken);
+            return deleted == 1
                 ? new Outcome.Deleted()
                 : await session.WhyNotWrittenAsync<Outcome>(command.Id, new Outcome.NotFound(), new Outcome.PreconditionFailed(), cancellationToken);
         }

@@ -12,18 +12,20 @@ namespace Notes.Features.Notes;
 /// </summary>
 public static class GetNote
 {
-    public sealed record Query(int Id) : IRequest<Note?>;
+    public sealed record Query(int Id) : IRequest<StoredNote?>;
 
-    internal sealed class Handler(IQuerySession session) : IRequestHandler<Query, Note?>
+    internal sealed class Handler(IQuerySession session) : IRequestHandler<Query, StoredNote?>
     {
-        public Task<Note?> Handle(Query query, CancellationToken cancellationToken) =>
-            session.LoadAsync<Note>(query.Id, cancellationToken);
+        private const string Sql = $"select {StoredNote.Columns} from {Note.Table} where id = $1";
+
+        public Task<StoredNote?> Handle(Query query, CancellationToken cancellationToken) =>
+            session.ReadNoteAsync(NoteStatements.Statement(Sql, query.Id), cancellationToken);
     }
 
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/notes/{id:int}", async Task<Results<Ok<Note>, StatusCodeHttpResult, ProblemHttpResult>> (
+            app.MapGet("/notes/{id:int}", async Task<Results<Utf8ContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> (
                     int id, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
                 {
                     if (await mediator.Send(new Query(id), cancellationToken) is not { } note)
@@ -31,10 +33,13 @@ public static class GetNote
                         return NoteProblems.NotFound(id);
                     }
 
-                    response.Headers.ETag = note.ETag();
-                    return NoteETags.IfNoneMatchNames(ifNoneMatch, note.Version)
-                        ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-                        : TypedResults.Ok(note);
+                    if (NoteETags.IfNoneMatchNames(ifNoneMatch, note.Version))
+                    {
+                        response.Headers.ETag = note.ETag();
+                        return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+                    }
+
+                    return NoteResults.Json(note, response);
                 })
                 .WithTags("Notes")
                 .WithName(nameof(GetNote))

@@ -22,7 +22,7 @@ public static class ListNotes
     public const int DefaultTake = 20;
 
     /// <summary>A page of notes; <c>Total</c> counts every note that matches the filters; <c>Next</c> continues after the page.</summary>
-    public sealed record Page(IReadOnlyList<Note> Notes, long Total, string? Next);
+    public sealed record Page(IReadOnlyList<StoredNote> Notes, long Total, string? Next);
 
     public sealed record Query(
         int Skip = 0, int Take = DefaultTake, bool? Completed = null, string? Q = null, string? Sort = null, string? After = null) : IRequest<Page>;
@@ -46,14 +46,25 @@ public static class ListNotes
     {
         public async Task<Page> Handle(Query query, CancellationToken cancellationToken)
         {
-            var notes = await session.Query<Note>()
-                .Filtered(query.Completed, query.Q)
-                .Ordered(query.Sort, query.After)
-                .Skip(query.Skip)
-                .Take(query.Take)
-                .ToListAsync(cancellationToken);
-            var total = await session.Query<Note>().Filtered(query.Completed, query.Q).LongCountAsync(cancellationToken);
-            var next = notes.Count == query.Take ? NoteListing.CursorAfter(notes[^1], query.Sort) : null;
+            // the count and the page in one round trip
+            var listing = new NoteListing.Listing(query.Completed, query.Q, query.Sort, query.After);
+            await using var command = listing.Page(query.Skip, query.Take, count: true);
+            await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var total = reader.GetInt64(0);
+            await reader.NextResultAsync(cancellationToken);
+
+            var notes = new List<StoredNote>(query.Take);
+            string? next = null;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                notes.Add(StoredNote.Read(reader));
+                if (notes.Count == query.Take)
+                {
+                    next = NoteListing.CursorAfter(notes[^1].Id, reader.GetDateTime(3), reader.GetDateTime(4), query.Sort);
+                }
+            }
+
             return new Page(notes, total, next);
         }
     }
@@ -61,7 +72,7 @@ public static class ListNotes
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/notes", async Task<Ok<IReadOnlyList<Note>>> (
+            app.MapGet("/notes", async Task<Utf8ContentHttpResult> (
                     IMediator mediator,
                     HttpRequest request,
                     HttpResponse response,
@@ -81,8 +92,9 @@ public static class ListNotes
                         response.Headers.Link = $"<{NextPage(request, query, next)}>; rel=\"next\"";
                     }
 
-                    return TypedResults.Ok(page.Notes);
+                    return TypedResults.Text(JsonArray(page.Notes), NoteResults.JsonContentType);
                 })
+                .Produces<Note[]>(StatusCodes.Status200OK, "application/json")
                 .WithTags("Notes")
                 .WithName(nameof(ListNotes))
                 .WithSummary("Read a page of notes")
@@ -91,6 +103,27 @@ public static class ListNotes
                 .WithResponseHeader(StatusCodes.Status200OK, "Link", "The next page, while this one is full: <...>; rel=\"next\".")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
                 .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        /// <summary>The notes' stored JSON, as one array.</summary>
+        private static byte[] JsonArray(IReadOnlyList<StoredNote> notes)
+        {
+            var buffer = new byte[2 + notes.Sum(note => note.Json.Length + 1)];
+            var at = 0;
+            buffer[at++] = (byte)'[';
+            for (var i = 0; i < notes.Count; i++)
+            {
+                if (i > 0)
+                {
+                    buffer[at++] = (byte)',';
+                }
+
+                notes[i].Json.CopyTo(buffer, at);
+                at += notes[i].Json.Length;
+            }
+
+            buffer[at++] = (byte)']';
+            return buffer.AsSpan(0, at).ToArray();
+        }
 
         /// <summary>The URL of the page after this one: the same filters, order and size, after its last note.</summary>
         private static string NextPage(HttpRequest request, Query query, string next)

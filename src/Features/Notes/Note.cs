@@ -11,6 +11,9 @@ public sealed class Note : IRevisioned
     /// <summary>The seed's column width for a note's text.</summary>
     public const int MaxTextLength = 100;
 
+    /// <summary>Marten's table for notes (in its default schema), which the slices' statements name.</summary>
+    public const string Table = "public.mt_doc_note";
+
     /// <summary>Integer id assigned by Marten's HiLo sequence: 1 for the first note of a fresh database.</summary>
     public int Id { get; set; }
 

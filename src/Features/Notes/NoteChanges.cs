@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
 using Marten;
+using NpgsqlTypes;
 
 namespace Notes.Features.Notes;
 
@@ -16,8 +16,6 @@ internal static class NoteChanges
         this IDocumentSession session, int id, string? text, bool? completed, DateTime now, IReadOnlyList<int>? ifMatch, CancellationToken cancellationToken)
     {
         var changes = new Dictionary<string, object> { ["updatedAt"] = now };
-        var sql = new StringBuilder($"with changed as (update {session.NoteTable()} set data = data || ?::jsonb");
-        var parameters = new List<object>();
         if (text is not null)
         {
             changes["text"] = text;
@@ -26,24 +24,29 @@ internal static class NoteChanges
         if (completed is { } done)
         {
             changes["completed"] = done;
-            sql.Append(", completed = ?");
-            parameters.Add(done);
         }
 
-        parameters.Insert(0, session.DocumentStore.Options.Serializer().ToJson(changes));
-        sql.Append(", updated_at = ?, mt_version = mt_version + 1, mt_last_modified = transaction_timestamp() where id = ?");
-        parameters.Add(new DateTimeOffset(now)); // Marten passes a DateTime as timestamp without time zone
-        parameters.Add(id);
+        // $1 the id, $2 the changed members (merged into the stored JSON), $3 updatedAt, then what is given
+        var json = session.DocumentStore.Options.Serializer().ToJson(changes);
+        var parameters = new List<object> { id, new Npgsql.NpgsqlParameter { Value = json, NpgsqlDbType = NpgsqlDbType.Jsonb }, now };
+        var sql = new StringBuilder($"update {Note.Table} set data = data || $2, updated_at = $3, mt_version = mt_version + 1, mt_last_modified = transaction_timestamp()");
+        if (completed is { } flag)
+        {
+            parameters.Add(flag);
+            sql.Append(", completed = $").Append(parameters.Count);
+        }
+
+        sql.Append(" where id = $1");
         if (ifMatch is not null)
         {
-            sql.Append(" and mt_version = any(?)");
             parameters.Add(ifMatch.ToArray());
+            sql.Append(" and mt_version = any($").Append(parameters.Count).Append(')');
         }
 
-        sql.Append(" returning id, data, mt_version) select id, data, mt_version from changed");
-        var written = await session.AdvancedSql.QueryAsync<Note>(sql.ToString(), cancellationToken, [.. parameters]);
-        return written.Count == 1
-            ? new WriteOutcome.Written(written[0])
+        sql.Append(" returning ").Append(StoredNote.Columns);
+        var written = await session.ReadNoteAsync(NoteStatements.Statement(sql.ToString(), [.. parameters]), cancellationToken);
+        return written is not null
+            ? new WriteOutcome.Written(written)
             : await session.WhyNotWrittenAsync<WriteOutcome>(id, new WriteOutcome.NotFound(), new WriteOutcome.PreconditionFailed(), cancellationToken);
     }
 
@@ -51,11 +54,8 @@ internal static class NoteChanges
     public static async Task<TOutcome> WhyNotWrittenAsync<TOutcome>(
         this IQuerySession session, int id, TOutcome notFound, TOutcome preconditionFailed, CancellationToken cancellationToken)
     {
-        var revisions = await session.AdvancedSql.QueryAsync<int>($"select mt_version from {session.NoteTable()} where id = ?", cancellationToken, id);
-        return revisions.Count == 0 ? notFound : preconditionFailed;
+        await using var command = NoteStatements.Statement($"select 1 from {Note.Table} where id = $1", id);
+        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? preconditionFailed : notFound;
     }
-
-    /// <summary>The notes' Marten table, in the store's schema.</summary>
-    public static string NoteTable(this IQuerySession session) =>
-        string.Create(CultureInfo.InvariantCulture, $"{session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_note");
 }

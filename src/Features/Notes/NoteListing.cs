@@ -3,15 +3,17 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using FluentValidation;
-using Marten;
+using Npgsql;
+using NpgsqlTypes;
 using Notes.Infrastructure.Database;
 
 namespace Notes.Features.Notes;
 
 /// <summary>
 /// What lists and exports of notes share (GET /notes and GET /notes/all): the filters, the orders, and the cursors
-/// that continue an order after a given note. Each order ends with the id, so every note has one place in it, and a
-/// cursor is the position of a note: the next page is read with an index range scan, as cheap at any depth.
+/// that continue an order after a given note, as SQL over the notes' indexed columns. Each order ends with the id, so
+/// every note has one place in it, and a cursor is the position of a note: the next page starts from an index range
+/// scan, as cheap at any depth.
 /// </summary>
 internal static partial class NoteListing
 {
@@ -19,62 +21,98 @@ internal static partial class NoteListing
 
     public static readonly string[] SortKeys = ["id", "-id", "createdAt", "-createdAt", "updatedAt", "-updatedAt"];
 
-    /// <summary>Notes that are (not) completed, and whose text holds every word of <paramref name="search"/>.</summary>
-    public static IQueryable<Note> Filtered(this IQueryable<Note> notes, bool? completed, string? search)
+    /// <summary>The notes a list shows: filters, an order and where in it to start.</summary>
+    public sealed record Listing(bool? Completed, string? Search, string? Sort, string? After)
     {
-        if (completed is { } done)
+        /// <summary>
+        /// One page (<see cref="StoredNote.Columns"/>, then created_at and updated_at for the cursor), after the number
+        /// of notes that match the filters on every page when <paramref name="count"/>: one command, one round trip.
+        /// </summary>
+        public NpgsqlCommand Page(int skip, int take, bool count)
         {
-            notes = notes.Where(note => note.Completed == done);
+            var command = new NpgsqlCommand();
+            var sql = new StringBuilder();
+            if (count)
+            {
+                sql.Append("select count(*) from ").Append(Note.Table).Append(Where(command.Parameters, withCursor: false)).Append(';');
+            }
+
+            sql.Append("select ").Append(StoredNote.Columns).Append(", created_at, updated_at from ").Append(Note.Table)
+                .Append(Where(command.Parameters, withCursor: true))
+                .Append(" order by ").Append(OrderBy())
+                .Append(" limit ").Append(Add(command.Parameters, take, NpgsqlDbType.Integer))
+                .Append(" offset ").Append(Add(command.Parameters, skip, NpgsqlDbType.Integer));
+            command.CommandText = sql.ToString();
+            return command;
         }
 
-        if (ToTsQuery(search) is { } query)
+        private string Where(NpgsqlParameterCollection parameters, bool withCursor)
         {
-            notes = notes.Where(note => note.Search(query, MartenSetup.TextSearchConfig));
+            var conditions = new List<string>();
+            if (Completed is { } completed)
+            {
+                conditions.Add($"completed = {Add(parameters, completed, NpgsqlDbType.Boolean)}");
+            }
+
+            if (ToTsQuery(Search) is { } query)
+            {
+                // the very expression of the full-text index, so that the index serves it
+                conditions.Add($"to_tsvector('{MartenSetup.TextSearchConfig}'::regconfig, data ->> 'text') @@ to_tsquery('{MartenSetup.TextSearchConfig}'::regconfig, {Add(parameters, query, NpgsqlDbType.Text)})");
+            }
+
+            if (withCursor && After is not null)
+            {
+                var cursor = ReadCursor(After, Sort) ?? throw new InvalidOperationException($"'{After}' is not a cursor of sort '{Sort}'.");
+                var (column, descending) = Key(Sort);
+                var comparison = descending ? "<" : ">";
+                var id = Add(parameters, cursor.Id, NpgsqlDbType.Integer);
+                if (column == "id")
+                {
+                    conditions.Add($"id {comparison} {id}");
+                }
+                else
+                {
+                    // the first condition alone is what an index range scan starts from; the second breaks the tie
+                    var at = Add(parameters, cursor.At, NpgsqlDbType.TimestampTz);
+                    conditions.Add($"{column} {comparison}= {at} and ({column} {comparison} {at} or id {comparison} {id})");
+                }
+            }
+
+            return conditions.Count == 0 ? "" : " where " + string.Join(" and ", conditions);
         }
 
-        return notes;
-    }
-
-    /// <summary>The notes in the order <paramref name="sort"/> names (id when null), after the note <paramref name="after"/> points at.</summary>
-    public static IQueryable<Note> Ordered(this IQueryable<Note> notes, string? sort, string? after)
-    {
-        var order = sort ?? "id";
-        var cursor = after is null ? null : ReadCursor(after, order) ?? throw new ArgumentException($"'{after}' is not a cursor of sort '{order}'.", nameof(after));
-        var id = cursor?.Id ?? 0;
-        var at = cursor?.At ?? default;
-        return order switch
+        private string OrderBy()
         {
-            "id" => (cursor is null ? notes : notes.Where(note => note.Id > id)).OrderBy(note => note.Id),
-            "-id" => (cursor is null ? notes : notes.Where(note => note.Id < id)).OrderByDescending(note => note.Id),
-            // the first condition alone is what an index range scan can start from; the second breaks the tie
-            "createdAt" => (cursor is null ? notes : notes.Where(note => note.CreatedAt >= at && (note.CreatedAt > at || note.Id > id)))
-                .OrderBy(note => note.CreatedAt).ThenBy(note => note.Id),
-            "-createdAt" => (cursor is null ? notes : notes.Where(note => note.CreatedAt <= at && (note.CreatedAt < at || note.Id < id)))
-                .OrderByDescending(note => note.CreatedAt).ThenByDescending(note => note.Id),
-            "updatedAt" => (cursor is null ? notes : notes.Where(note => note.UpdatedAt >= at && (note.UpdatedAt > at || note.Id > id)))
-                .OrderBy(note => note.UpdatedAt).ThenBy(note => note.Id),
-            "-updatedAt" => (cursor is null ? notes : notes.Where(note => note.UpdatedAt <= at && (note.UpdatedAt < at || note.Id < id)))
-                .OrderByDescending(note => note.UpdatedAt).ThenByDescending(note => note.Id),
-            _ => throw new ArgumentException($"'{sort}' is not a sort key.", nameof(sort)),
-        };
+            var (column, descending) = Key(Sort);
+            var direction = descending ? " desc" : "";
+            return column == "id" ? "id" + direction : $"{column}{direction}, id{direction}";
+        }
+
+        /// <summary>A parameter, named: a command of two statements cannot take positional ones.</summary>
+        private static string Add(NpgsqlParameterCollection parameters, object value, NpgsqlDbType type)
+        {
+            var name = "p" + parameters.Count.ToString(CultureInfo.InvariantCulture);
+            parameters.Add(new NpgsqlParameter(name, type) { Value = value });
+            return "@" + name;
+        }
     }
 
     /// <summary>
-    /// The cursor that continues <paramref name="sort"/> after <paramref name="note"/>: its id for the id orders, an
-    /// opaque string for the others (the note's timestamp and id).
+    /// The cursor that continues <paramref name="sort"/> after a note: its id for the id orders, an opaque string for
+    /// the others (the note's timestamp in that order, as its column holds it, and its id).
     /// </summary>
-    public static string CursorAfter(Note note, string? sort) => (sort ?? "id").TrimStart('-') switch
+    public static string CursorAfter(int id, DateTime createdAt, DateTime updatedAt, string? sort) => Key(sort).Column switch
     {
-        "id" => note.Id.ToString(CultureInfo.InvariantCulture),
-        var key => Base64Url.EncodeToString(Encoding.ASCII.GetBytes(string.Create(
-            CultureInfo.InvariantCulture, $"{key}:{Microseconds(key == "createdAt" ? note.CreatedAt : note.UpdatedAt)}:{note.Id}"))),
+        "id" => id.ToString(CultureInfo.InvariantCulture),
+        var column => Base64Url.EncodeToString(Encoding.ASCII.GetBytes(string.Create(
+            CultureInfo.InvariantCulture, $"{column}:{(column == "created_at" ? createdAt : updatedAt).Ticks}:{id}"))),
     };
 
     /// <summary>Reads a cursor of <paramref name="sort"/>; null when it is not one (another order's, or garbage).</summary>
     public static Cursor? ReadCursor(string after, string? sort)
     {
-        var key = (sort ?? "id").TrimStart('-');
-        if (key == "id")
+        var column = Key(sort).Column;
+        if (column == "id")
         {
             return int.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? new Cursor(default, id) : null;
         }
@@ -86,11 +124,10 @@ internal static partial class NoteListing
         }
 
         var parts = Encoding.ASCII.GetString(bytes[..written]).Split(':');
-        return parts.Length == 3 && parts[0] == key
-            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var microseconds)
-            && microseconds <= DateTime.MaxValue.Ticks / TimeSpan.TicksPerMicrosecond
+        return parts.Length == 3 && parts[0] == column
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks
             && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var noteId)
-            ? new Cursor(new DateTime(microseconds * TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc), noteId)
+            ? new Cursor(new DateTime(ticks, DateTimeKind.Utc), noteId)
             : null;
     }
 
@@ -114,12 +151,17 @@ internal static partial class NoteListing
         rule.Must(search => search is null || NoteTextRules.Characters(search) <= MaxSearchLength)
             .WithMessage((_, search) => $"'q' must be at most {MaxSearchLength} characters (it was {NoteTextRules.Characters(search!)}).");
 
-    /// <summary>
-    /// PostgreSQL keeps timestamps to the microsecond and rounds the rest when it reads one from text (as notes made
-    /// before the columns existed were): round the same way, so the cursor names the very value in the column.
-    /// </summary>
-    private static long Microseconds(DateTime at) =>
-        (long)Math.Round(at.Ticks / (decimal)TimeSpan.TicksPerMicrosecond, MidpointRounding.ToEven);
+    /// <summary>The column a sort key orders by, and which way.</summary>
+    private static (string Column, bool Descending) Key(string? sort) => sort switch
+    {
+        null or "id" => ("id", false),
+        "-id" => ("id", true),
+        "createdAt" => ("created_at", false),
+        "-createdAt" => ("created_at", true),
+        "updatedAt" => ("updated_at", false),
+        "-updatedAt" => ("updated_at", true),
+        _ => throw new ArgumentException($"'{sort}' is not a sort key.", nameof(sort)),
+    };
 
     /// <summary>A word is a run of letters, digits and marks in any script; anything else separates words.</summary>
     [GeneratedRegex(@"[\p{L}\p{N}\p{M}]+")]

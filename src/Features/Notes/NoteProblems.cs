@@ -20,14 +20,22 @@ internal static class NoteProblems
 /// <summary>How the notes endpoints answer what a use case did.</summary>
 internal static class NoteResults
 {
+    public const string JsonContentType = "application/json; charset=utf-8";
+
+    /// <summary>A note with its ETag: its stored JSON, written out as it is.</summary>
+    public static Utf8ContentHttpResult Json(StoredNote note, HttpResponse response)
+    {
+        response.Headers.ETag = note.ETag();
+        return TypedResults.Text(note.Json, JsonContentType);
+    }
+
     /// <summary>The written note with its new ETag, or why it was not written.</summary>
-    public static Results<Ok<Note>, ProblemHttpResult> Written(WriteOutcome outcome, int id, string? ifMatch, HttpResponse response)
+    public static Results<Utf8ContentHttpResult, ProblemHttpResult> Written(WriteOutcome outcome, int id, string? ifMatch, HttpResponse response)
     {
         switch (outcome)
         {
             case WriteOutcome.Written(var note):
-                response.Headers.ETag = note.ETag();
-                return TypedResults.Ok(note);
+                return Json(note, response);
             case WriteOutcome.PreconditionFailed:
                 return NoteProblems.PreconditionFailed(id, ifMatch);
             case WriteOutcome.NotFound:

@@ -55,7 +55,8 @@ public static class PatchNote
             }
 
             // An empty patch changes nothing: the note as it is, under the same conditions.
-            var note = await session.LoadAsync<Note>(command.Id, cancellationToken);
+            var note = await session.ReadNoteAsync(
+                NoteStatements.Statement($"select {StoredNote.Columns} from {Note.Table} where id = $1", command.Id), cancellationToken);
             return note is null ? new WriteOutcome.NotFound()
                 : command.IfMatch is { } accepted && !accepted.Contains(note.Version) ? new WriteOutcome.PreconditionFailed()
                 : new WriteOutcome.Written(note);
@@ -65,7 +66,7 @@ public static class PatchNote
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPatch("/notes/{id:int}", async Task<Results<Ok<Note>, ProblemHttpResult>> (
+            app.MapPatch("/notes/{id:int}", async Task<Results<Utf8ContentHttpResult, ProblemHttpResult>> (
                     int id, Body? body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
                 {
                     var command = new Command(id, body, NoteETags.AcceptedByIfMatch(ifMatch));

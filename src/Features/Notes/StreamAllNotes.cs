@@ -19,7 +19,7 @@ public static class StreamAllNotes
 {
     public const int PageSize = 1000;
 
-    public sealed record Query(bool? Completed = null, string? Q = null, string? Sort = null) : IRequest<IAsyncEnumerable<Note>>;
+    public sealed record Query(bool? Completed = null, string? Q = null, string? Sort = null) : IRequest<IAsyncEnumerable<StoredNote>>;
 
     internal sealed class Validator : AbstractValidator<Query>
     {
@@ -30,47 +30,63 @@ public static class StreamAllNotes
         }
     }
 
-    internal sealed class Handler(IQuerySession session, StreamSlots slots) : IRequestHandler<Query, IAsyncEnumerable<Note>>
+    internal sealed class Handler(IQuerySession session, StreamSlots slots) : IRequestHandler<Query, IAsyncEnumerable<StoredNote>>
     {
-        public Task<IAsyncEnumerable<Note>> Handle(Query query, CancellationToken cancellationToken) =>
+        public Task<IAsyncEnumerable<StoredNote>> Handle(Query query, CancellationToken cancellationToken) =>
             Task.FromResult(Read(query, cancellationToken));
 
-        private async IAsyncEnumerable<Note> Read(Query query, [EnumeratorCancellation] CancellationToken cancellationToken)
+        private async IAsyncEnumerable<StoredNote> Read(Query query, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             using var slot = slots.Enter();
             string? after = null;
             while (true)
             {
-                var page = await session.Query<Note>()
-                    .Filtered(query.Completed, query.Q)
-                    .Ordered(query.Sort, after)
-                    .Take(PageSize)
-                    .ToListAsync(cancellationToken);
+                var (page, next) = await ReadPageAsync(new NoteListing.Listing(query.Completed, query.Q, query.Sort, after), query.Sort, cancellationToken);
                 foreach (var note in page)
                 {
                     yield return note;
                 }
 
-                if (page.Count < PageSize)
+                if (next is null)
                 {
                     yield break;
                 }
 
-                after = NoteListing.CursorAfter(page[^1], query.Sort);
+                after = next;
             }
+        }
+
+        /// <summary>One page, read whole so that its connection goes back to the pool before the page is written.</summary>
+        private async Task<(List<StoredNote> Page, string? Next)> ReadPageAsync(NoteListing.Listing listing, string? sort, CancellationToken cancellationToken)
+        {
+            await using var command = listing.Page(skip: 0, take: PageSize, count: false);
+            await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+            var page = new List<StoredNote>(PageSize);
+            string? next = null;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                page.Add(StoredNote.Read(reader));
+                if (page.Count == PageSize)
+                {
+                    next = NoteListing.CursorAfter(page[^1].Id, reader.GetDateTime(3), reader.GetDateTime(4), sort);
+                }
+            }
+
+            return (page, next);
         }
     }
 
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/notes/all", async Task<JsonArrayResult<Note>> (
+            app.MapGet("/notes/all", async Task<JsonArrayResult<StoredNote>> (
                     IMediator mediator,
                     CancellationToken cancellationToken,
                     [Description("Only notes that are (`true`) or are not (`false`) completed.")] bool? completed,
                     [Description("Full-text search, as for GET /notes.")][MaxLength(NoteListing.MaxSearchLength)] string? q,
                     [Description("The order, as for GET /notes (default `id`).")] string? sort) =>
-                    new JsonArrayResult<Note>(await mediator.Send(new Query(completed, q, sort), cancellationToken)))
+                    new JsonArrayResult<StoredNote>(await mediator.Send(new Query(completed, q, sort), cancellationToken), note => note.Json))
+                .Produces<Note[]>(StatusCodes.Status200OK, "application/json")
                 .WithTags("Notes")
                 .WithName(nameof(StreamAllNotes))
                 .WithSummary("Read every note, streamed")

@@ -41,7 +41,7 @@ public static class UpdateNote
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPut("/notes/{id:int}", async Task<Results<Ok<Note>, ProblemHttpResult>> (
+            app.MapPut("/notes/{id:int}", async Task<Results<Utf8ContentHttpResult, ProblemHttpResult>> (
                     int id, Body? body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
                 {
                     var command = new Command(id, body?.Text!, body?.Completed, NoteETags.AcceptedByIfMatch(ifMatch));

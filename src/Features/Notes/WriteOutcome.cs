@@ -3,7 +3,7 @@ namespace Notes.Features.Notes;
 /// <summary>What became of a change to one note (PUT, PATCH).</summary>
 public abstract record WriteOutcome
 {
-    public sealed record Written(Note Note) : WriteOutcome;
+    public sealed record Written(StoredNote Note) : WriteOutcome;
 
     public sealed record NotFound : WriteOutcome;
 

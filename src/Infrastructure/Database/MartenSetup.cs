@@ -18,6 +18,11 @@ public static class MartenSetup
             {
                 var connection = DatabaseSettings.Resolve(provider.GetRequiredService<IConfiguration>());
                 connection.ApplicationName ??= "notes-api";
+                // The slices' statements are few and run again and again: Npgsql prepares them after a few uses.
+                if (connection.MaxAutoPrepare == 0)
+                {
+                    connection.MaxAutoPrepare = 64;
+                }
 
                 var options = new StoreOptions();
                 options.Connection(connection.ConnectionString);
