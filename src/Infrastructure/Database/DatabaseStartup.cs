@@ -17,6 +17,9 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(5);
 
+    /// <summary>The advisory lock under which one instance at a time applies the schema ("notes" in ASCII).</summary>
+    private const long SchemaLockKey = 0x6e6f746573;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = DatabaseSettings.Resolve(configuration);
@@ -32,9 +35,17 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
         {
             try
             {
-                await ProbeAsync(settings, Left(), cancellationToken).WaitAsync(Left(), time, cancellationToken);
-                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate)
-                    .WaitAsync(Left(), time, cancellationToken);
+                await using (var connection = await ConnectAsync(settings, Left(), cancellationToken).WaitAsync(Left(), time, cancellationToken))
+                {
+                    // Instances starting together on a fresh database would race to create the same functions
+                    // (23505 on pg_proc): one applies the schema at a time, the others wait for it, then find it done.
+                    // The lock belongs to this connection's session and ends with it.
+                    await using var takeLock = new NpgsqlCommand($"select pg_advisory_lock({SchemaLockKey})", connection);
+                    await takeLock.ExecuteNonQueryAsync(cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                    await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate)
+                        .WaitAsync(Left(), time, cancellationToken);
+                }
+
                 LogSchemaReady(logger);
                 return;
             }
@@ -44,14 +55,16 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
             }
             catch (Exception exception) when (DatabaseErrors.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
             {
+                // A TimeoutException of its own is an attempt cut at the time left: the server said nothing.
+                var reason = exception is TimeoutException ? "no answer" : DatabaseErrors.Reason(exception);
                 if (time.GetElapsedTime(started) + delay >= patience)
                 {
                     throw new StartupException(
                         $"the database {database} did not answer within {patience.TotalSeconds:0.##} s "
-                        + $"(Database:StartupTimeoutSeconds); the last attempt: {DatabaseErrors.Reason(exception)}", exception);
+                        + $"(Database:StartupTimeoutSeconds); the last attempt: {reason}", exception);
                 }
 
-                LogWaiting(logger, DatabaseErrors.Reason(exception), delay.TotalSeconds);
+                LogWaiting(logger, reason, delay.TotalSeconds);
                 await Task.Delay(delay, time, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestRetryDelay.Ticks));
             }
@@ -78,21 +91,28 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
         return null;
     }
 
-    /// <summary>One connection and <c>select 1</c>, with connect and command timeouts no longer than the time left.</summary>
-    private static async Task ProbeAsync(NpgsqlConnectionStringBuilder settings, TimeSpan left, CancellationToken cancellationToken)
+    /// <summary>A connection of its own (not pooled), with connect and command timeouts no longer than the time left.</summary>
+    private static async Task<NpgsqlConnection> ConnectAsync(NpgsqlConnectionStringBuilder settings, TimeSpan left, CancellationToken cancellationToken)
     {
         var seconds = (int)Math.Clamp(Math.Ceiling(left.TotalSeconds), 1, settings.Timeout is > 0 ? settings.Timeout : int.MaxValue);
-        var probe = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
+        var own = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
         {
             Timeout = seconds,
             CommandTimeout = seconds,
             Pooling = false,
             ApplicationName = "notes-api start-up",
         };
-        await using var connection = new NpgsqlConnection(probe.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("select 1", connection);
-        await command.ExecuteScalarAsync(cancellationToken);
+        var connection = new NpgsqlConnection(own.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Using database {Database}")]
