@@ -32,6 +32,7 @@ app.UseNotesProblemDetails();
 app.UseNotesJsonBodies(); // before routing, which answers 415 to a body it takes for a form
 app.UseRouting();
 app.UseNotesRequestPolicies(); // CORS, rate limit, request timeouts: after routing, which names the endpoint
+app.UseNotesWholeRequestBodies(); // a body in flight at shutdown is not cut short
 app.MapNotesOpenApi();
 app.MapNotesHealthChecks();
 app.MapCarter();
