@@ -25,7 +25,7 @@ public static class StreamAllNotes
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapGet("/notes/all", async Task<Ok<IAsyncEnumerable<Note>>> (IMediator mediator, CancellationToken cancellationToken) =>
                     TypedResults.Ok(await mediator.Send(new Query(), cancellationToken)))
-                .WithRequestTimeout(RequestTimeoutSetup.Streaming) // streams for as long as there are notes
+                .WithRequestTimeout(RequestTimeoutSetup.LongRunning) // streams for as long as there are notes
                 .WithTags("Notes")
                 .WithName(nameof(StreamAllNotes))
                 .WithSummary("Read every note, streamed")
