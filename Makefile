@@ -18,7 +18,7 @@ DB := db-up
 export db_port := $(NOTES_DB_PORT)
 endif
 
-.PHONY: help run test build db-up db-down db-reset db-status seed load-test load-test-headless adminer adminer-check metrics metrics-check screenshots bench docs docs-build
+.PHONY: help run test build db-up db-down db-reset db-status seed load-test load-test-headless adminer adminer-check metrics metrics-check screenshots docs-csp-check bench soak docs docs-build
 
 HOST ?= http://localhost:$(PORT)
 USERS ?= 50
@@ -34,7 +34,7 @@ help: ## list the targets
 
 run: $(DB) ## restore, build and serve the API on http://localhost:5000 (PORT=...), with a private PostgreSQL if none is configured
 	dotnet build Notes.csproj -c Release --nologo -v quiet
-	dotnet run --no-build -c Release --project Notes.csproj --urls http://localhost:$(PORT)
+	Shutdown__DrainSeconds=0 dotnet run --no-build -c Release --project Notes.csproj --urls http://localhost:$(PORT)
 
 test: $(DB) ## build and run every test against a real PostgreSQL (results in .artifacts/test-results)
 	rm -rf $(RESULTS)
@@ -96,9 +96,17 @@ screenshots: $(DB) ## make the docs' screenshots again (API docs, adminer, locus
 	@scripts/ensure-packages.sh chromium adminer php-cli php-pgsql python3-locust prometheus
 	scripts/screenshots.sh
 
+docs-csp-check: $(DB) ## check in headless Chromium that /docs works under the API's Content-Security-Policy (no violation, a request sent)
+	@scripts/ensure-packages.sh chromium
+	scripts/docs-csp-check.sh
+
 bench: $(DB) ## each endpoint under wrk beside PostgreSQL alone doing the same statements (pgbench); table + chart in .artifacts/bench
 	@scripts/ensure-packages.sh wrk
 	scripts/bench.sh
+
+soak: $(DB) ## mixed locust load on a Release build for SOAK=5m (e.g. SOAK=60s), sampling RSS and 5xx; fails on any 5xx or growing memory; chart in .artifacts/soak
+	@scripts/ensure-packages.sh python3-locust
+	scripts/soak.sh
 
 docs: ## serve the documentation site on http://127.0.0.1:8000 (mkdocs, live reload)
 	@scripts/ensure-packages.sh mkdocs mkdocs-material

@@ -2,6 +2,7 @@ using Carter;
 using Notes.Infrastructure.Database;
 using Notes.Infrastructure.Errors;
 using Notes.Infrastructure.Health;
+using Notes.Infrastructure.Hosting;
 using Notes.Infrastructure.Http;
 using Notes.Infrastructure.Json;
 using Notes.Infrastructure.Logging;
@@ -14,12 +15,14 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddNotesLogging();
 builder.AddNotesTelemetry();
+builder.AddNotesHosting();
 builder.Services
     .AddSingleton(TimeProvider.System)
     .AddNotesDatabase()
     .AddNotesMediator(builder.Configuration)
     .AddNotesJson()
     .AddNotesProblemDetails()
+    .AddNotesHttp()
     .AddNotesHealthChecks()
     .AddNotesStreaming()
     .AddNotesOpenApi()
@@ -27,19 +30,23 @@ builder.Services
 
 var app = builder.Build();
 
-app.UseNotesRequestLog(); // outermost: it logs the status the client gets
+app.UseNotesHttpEdge(); // first: the client's address behind a proxy, and security headers on every answer
+app.UseNotesRequestLog(); // it logs the status the client gets
+app.UseNotesDrain();
 app.UseNotesProblemDetails();
 app.UseHeadAsGet();
 app.UseEmptyQueryValuesAsMissing();
 app.UseNotesJsonBodies(); // before routing, which answers 415 to a body it takes for a form
 app.UseRouting();
 app.UseNotesBodyLimits();
+app.UseNotesRequestPolicies(); // CORS, rate limit, request timeouts: after routing, which names the endpoint
+app.UseNotesWholeRequestBodies(); // after the body limits: a body in flight at shutdown is not cut short
 app.MapNotesOpenApi();
 app.MapNotesHealthChecks();
 app.MapNotesMetrics();
 app.MapCarter();
 
-await app.RunAsync();
+return await app.RunNotesAsync();
 
 /// <summary>The entry point, public for WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -51,6 +51,7 @@ public sealed class StreamAllNotesTests(StreamAllNotesTests.ExportApi api) : ICl
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand(
                 "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'", connection);
+
             return (int)(long)(await command.ExecuteScalarAsync())!;
         }
 
@@ -79,10 +80,9 @@ public sealed class StreamAllNotesTests(StreamAllNotesTests.ExportApi api) : ICl
             stalled.Add(connection);
         }
 
-        await Task.Delay(500); // the API has filled the sockets and waits for the readers
-
-        // three stalled exports, a pool of two: were they holding connections, these would wait for one and fail
-        (await api.BusyDatabaseConnectionsAsync()).ShouldBe(0);
+        // the API fills the sockets, then waits for the readers; three stalled exports and a pool of two: were they
+        // holding connections, these would wait for one and fail
+        await Eventually(async () => await api.BusyDatabaseConnectionsAsync() == 0);
         using var client = api.CreateClient();
         (await client.GetAsync("/notes/1")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await client.GetAsync("/notes?take=5")).StatusCode.ShouldBe(HttpStatusCode.OK);

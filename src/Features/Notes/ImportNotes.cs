@@ -7,6 +7,7 @@ using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Notes.Infrastructure.Database;
+using Notes.Infrastructure.Http;
 using Notes.Infrastructure.OpenApi;
 using Weasel.Core;
 
@@ -94,6 +95,7 @@ public static class ImportNotes
             app.MapPost("/notes/import", async Task<Ok<Result>> (Item?[]? notes, IMediator mediator, CancellationToken cancellationToken) =>
                     TypedResults.Ok(await mediator.Send(new Command(notes), cancellationToken)))
                 .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+                .WithRequestTimeout(RequestTimeoutSetup.LongRunning) // 100,000 notes take seconds to send and store
                 .WithTags("Notes")
                 .WithName(nameof(ImportNotes))
                 .WithSummary("Import many notes at once")

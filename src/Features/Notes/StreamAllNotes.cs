@@ -5,6 +5,7 @@ using Carter;
 using FluentValidation;
 using Marten;
 using MediatR;
+using Notes.Infrastructure.Http;
 using Notes.Infrastructure.Streaming;
 
 namespace Notes.Features.Notes;
@@ -87,6 +88,7 @@ public static class StreamAllNotes
                     [Description("The order, as for GET /notes (default `id`).")] string? sort) =>
                     new JsonArrayResult<StoredNote>(await mediator.Send(new Query(completed, q, sort), cancellationToken), note => note.Json))
                 .Produces<Note[]>(StatusCodes.Status200OK, "application/json")
+                .WithRequestTimeout(RequestTimeoutSetup.LongRunning) // streams for as long as there are notes
                 .WithTags("Notes")
                 .WithName(nameof(StreamAllNotes))
                 .WithSummary("Read every note, streamed")

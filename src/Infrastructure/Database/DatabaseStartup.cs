@@ -1,5 +1,6 @@
 using JasperFx;
 using Marten;
+using Notes.Infrastructure.Hosting;
 using Npgsql;
 
 namespace Notes.Infrastructure.Database;
@@ -7,33 +8,71 @@ namespace Notes.Infrastructure.Database;
 /// <summary>
 /// Names the database, waits for it and applies the Marten schema before the server starts listening:
 /// hosted services start before Kestrel, so no request can meet a half-made schema.
+/// The wait holds <c>Database:StartupTimeoutSeconds</c> whatever the server does: each attempt's connect and command
+/// timeouts are bounded by the time left, and a shutdown signal ends the wait at once.
 /// </summary>
-internal sealed partial class DatabaseStartup(IDocumentStore store, IConfiguration configuration, ILogger<DatabaseStartup> logger)
+internal sealed partial class DatabaseStartup(IDocumentStore store, IConfiguration configuration, TimeProvider time, ILogger<DatabaseStartup> logger)
     : IHostedService
 {
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>The advisory lock under which one instance at a time applies the schema ("notes" in ASCII).</summary>
+    private const long SchemaLockKey = 0x6e6f746573;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var database = DatabaseSettings.Describe(DatabaseSettings.Resolve(configuration));
+        var settings = DatabaseSettings.Resolve(configuration);
+        var database = DatabaseSettings.Describe(settings);
         LogDatabase(logger, database);
 
         var patience = TimeSpan.FromSeconds(configuration.GetValue("Database:StartupTimeoutSeconds", 60));
-        var deadline = DateTime.UtcNow + patience;
-        var delay = TimeSpan.FromMilliseconds(250);
+        var started = time.GetTimestamp();
+        var delay = FirstRetryDelay;
+        TimeSpan Left() => TimeSpan.FromTicks(Math.Max(1, (patience - time.GetElapsedTime(started)).Ticks));
 
         while (true)
         {
             try
             {
-                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate);
-                var filled = await FillNewColumnsAsync(cancellationToken);
-                LogSchemaReady(logger, filled);
+                await using (var connection = await ConnectAsync(settings, Left(), cancellationToken).WaitAsync(Left(), time, cancellationToken))
+                {
+                    // Instances starting together on a fresh database would race to create the same functions
+                    // (23505 on pg_proc): one applies the schema at a time, the others wait for it, then find it done.
+                    // The lock belongs to this connection's session and ends with it.
+                    await using var takeLock = new NpgsqlCommand($"select pg_advisory_lock({SchemaLockKey})", connection);
+                    await takeLock.ExecuteNonQueryAsync(cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                    await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate)
+                        .WaitAsync(Left(), time, cancellationToken);
+                    var filled = await FillNewColumnsAsync(connection, cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                    LogSchemaReady(logger, filled);
+                }
+
                 return;
             }
-            catch (Exception exception) when (DatabaseErrors.IsUnavailable(exception) && DateTime.UtcNow + delay < deadline)
+            catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is not OperationCanceledException)
             {
-                LogWaiting(logger, DatabaseErrors.Reason(exception), delay.TotalSeconds);
-                await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                throw new OperationCanceledException("Start-up was stopped while it waited for the database.", exception, cancellationToken);
+            }
+            catch (Exception exception) when (DatabaseErrors.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
+            {
+                // A TimeoutException of its own is an attempt cut at the time left: the server said nothing.
+                var reason = exception is TimeoutException ? "no answer" : DatabaseErrors.Reason(exception);
+                if (time.GetElapsedTime(started) + delay >= patience)
+                {
+                    throw new StartupException(
+                        $"the database {database} did not answer within {patience.TotalSeconds:0.##} s "
+                        + $"(Database:StartupTimeoutSeconds); the last attempt: {reason}", exception);
+                }
+
+                LogWaiting(logger, reason, delay.TotalSeconds);
+                await Task.Delay(delay, time, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestRetryDelay.Ticks));
+            }
+            catch (Exception exception) when (Refusal(exception) is { } refusal)
+            {
+                // A wrong password, an unknown database, a missing permission, a refused TLS handshake: waiting will not help.
+                throw new StartupException($"the database {database} refused the API: {refusal.Message}", exception);
             }
         }
     }
@@ -44,10 +83,8 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
     /// A database made before completed, createdAt and updatedAt became columns gets them from each note's JSON
     /// (Marten fills a new duplicated column as it adds it; this covers any row it left empty).
     /// </summary>
-    private async Task<int> FillNewColumnsAsync(CancellationToken cancellationToken)
+    private async Task<int> FillNewColumnsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
             $$"""
             update {{store.Options.DatabaseSchemaName}}.mt_doc_note
@@ -58,6 +95,43 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
             """,
             connection);
         return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlException? Refusal(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is NpgsqlException npgsql)
+            {
+                return npgsql;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A connection of its own (not pooled), with connect and command timeouts no longer than the time left.</summary>
+    private static async Task<NpgsqlConnection> ConnectAsync(NpgsqlConnectionStringBuilder settings, TimeSpan left, CancellationToken cancellationToken)
+    {
+        var seconds = (int)Math.Clamp(Math.Ceiling(left.TotalSeconds), 1, settings.Timeout is > 0 ? settings.Timeout : int.MaxValue);
+        var own = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
+        {
+            Timeout = seconds,
+            CommandTimeout = seconds,
+            Pooling = false,
+            ApplicationName = "notes-api start-up",
+        };
+        var connection = new NpgsqlConnection(own.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Using database {Database}")]
