@@ -96,7 +96,7 @@ screenshots: $(DB) ## make the docs' screenshots again (API docs, adminer, locus
 	@scripts/ensure-packages.sh chromium adminer php-cli php-pgsql python3-locust prometheus
 	scripts/screenshots.sh
 
-bench: $(DB) ## the API beside a bare ASP.NET Core + Npgsql baseline and PostgreSQL alone (about 12 min; BENCH_BIG=0 for a quick run); tables + chart in .artifacts/bench
+bench: $(DB) ## the API beside a bare ASP.NET Core + Npgsql baseline and PostgreSQL alone (about 11 min; BENCH_BIG=0 for a quick run); tables + chart in .artifacts/bench
 	@scripts/ensure-packages.sh wrk
 	scripts/bench.sh
 
