@@ -100,7 +100,7 @@ docs-csp-check: $(DB) ## check in headless Chromium that /docs works under the A
 	@scripts/ensure-packages.sh chromium
 	scripts/docs-csp-check.sh
 
-bench: $(DB) ## each endpoint under wrk beside PostgreSQL alone doing the same statements (pgbench); table + chart in .artifacts/bench
+bench: $(DB) ## the API beside a bare ASP.NET Core + Npgsql baseline and PostgreSQL alone (about 11 min; BENCH_BIG=0 for a quick run); tables + chart in .artifacts/bench
 	@scripts/ensure-packages.sh wrk
 	scripts/bench.sh
 

@@ -1,4 +1,4 @@
-# Sourced by scripts that need the API on a database of its own (bench, screenshots, adminer check):
+# Sourced by scripts that need the API on a database of its own (screenshots, adminer check, metrics check):
 #   api_sandbox_start NAME PORT   builds the API (Release), creates database NAME_<pid> on the local PostgreSQL,
 #                                 serves the API on 127.0.0.1:PORT (PORT 0: a free port) and waits until it is ready;
 #                                 sets SANDBOX_URL, SANDBOX_DB, SANDBOX_DB_SERVER, SANDBOX_PID (the API's process)
