@@ -27,7 +27,7 @@ public static class MediatorSetup
             services.AddSingleton(typeof(IPipelineBehavior<,>), typeof(UseCaseTelemetryBehavior<,>));
         }
 
-        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
+        services.AddSingleton(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
 
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return services;

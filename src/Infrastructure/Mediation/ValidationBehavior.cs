@@ -1,21 +1,33 @@
 using FluentValidation;
+using FluentValidation.Results;
 using MediatR;
 
 namespace Notes.Infrastructure.Mediation;
 
-/// <summary>Runs every validator of a request before its handler; a broken rule never reaches the database.</summary>
+/// <summary>
+/// Runs every validator of a request before its handler; a broken rule never reaches the database. A singleton per
+/// request type (validators are singletons): a request type without validators goes straight to its handler.
+/// </summary>
 internal sealed class ValidationBehavior<TRequest, TResponse>(IEnumerable<IValidator<TRequest>> validators)
     : IPipelineBehavior<TRequest, TResponse>
 {
-    public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
+    private readonly IValidator<TRequest>[] _validators = [.. validators];
+
+    public Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next) =>
+        _validators.Length == 0 ? next() : ValidateThenHandle(request, next, cancellationToken);
+
+    private async Task<TResponse> ValidateThenHandle(TRequest request, RequestHandlerDelegate<TResponse> next, CancellationToken cancellationToken)
     {
-        var failures = new List<FluentValidation.Results.ValidationFailure>();
-        foreach (var validator in validators)
+        List<ValidationFailure>? failures = null;
+        foreach (var validator in _validators)
         {
             var result = await validator.ValidateAsync(request, cancellationToken);
-            failures.AddRange(result.Errors);
+            if (!result.IsValid)
+            {
+                (failures ??= []).AddRange(result.Errors);
+            }
         }
 
-        return failures.Count == 0 ? await next() : throw new ValidationException(failures);
+        return failures is null ? await next() : throw new ValidationException(failures);
     }
 }
