@@ -14,6 +14,11 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
     {
         var database = DatabaseSettings.Describe(DatabaseSettings.Resolve(configuration));
         LogDatabase(logger, database);
+        if (DatabaseSettings.ResolveQueries(configuration) is { } queries)
+        {
+            var queriesDatabase = DatabaseSettings.Describe(queries);
+            LogQueriesDatabase(logger, queriesDatabase);
+        }
 
         var patience = TimeSpan.FromSeconds(configuration.GetValue("Database:StartupTimeoutSeconds", 60));
         var deadline = DateTime.UtcNow + patience;
@@ -40,6 +45,9 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Using database {Database}")]
     private static partial void LogDatabase(ILogger logger, string database);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queries read from {Database}")]
+    private static partial void LogQueriesDatabase(ILogger logger, string database);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date")]
     private static partial void LogSchemaReady(ILogger logger);

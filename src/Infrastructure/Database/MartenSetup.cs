@@ -12,11 +12,24 @@ public static class MartenSetup
         services
             .AddMarten(provider =>
             {
-                var connection = DatabaseSettings.Resolve(provider.GetRequiredService<IConfiguration>());
+                var configuration = provider.GetRequiredService<IConfiguration>();
+                var connection = DatabaseSettings.Resolve(configuration);
                 connection.ApplicationName ??= "notes-api";
 
                 var options = new StoreOptions();
-                options.Connection(connection.ConnectionString);
+                options.Connection(DatabaseSettings.DataSourceConnectionString(connection));
+                // With several hosts Marten picks the server type itself (read-write unless told): the connection
+                // strings' Target Session Attributes tell it, for commands and for queries.
+                if (DatabaseSettings.TargetSession(connection) is { } writes)
+                {
+                    options.Advanced.MultiHostSettings.WriteSessionPreference = writes;
+                }
+
+                if (DatabaseSettings.TargetSession(DatabaseSettings.ResolveQueries(configuration) ?? connection) is { } reads)
+                {
+                    options.Advanced.MultiHostSettings.ReadSessionPreference = reads;
+                }
+
                 // Stored JSON is the wire JSON: camelCase System.Text.Json on both sides.
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 // Integer ids come from Marten's HiLo sequence; IRevisioned adds the numeric revision behind ETags.
@@ -25,8 +38,9 @@ public static class MartenSetup
                 options.AutoCreateSchemaObjects = AutoCreate.None;
                 return options;
             })
-            .UseLightweightSessions();
+            .BuildSessionsWith<NotesSessionFactory>();
 
+        services.AddSingleton<QueryDatabase>();
         services.AddHostedService<DatabaseStartup>();
         return services;
     }
