@@ -31,7 +31,7 @@ help: ## list the targets
 
 run: $(DB) ## restore, build and serve the API on http://localhost:5000 (PORT=...), with a private PostgreSQL if none is configured
 	dotnet build Notes.csproj -c Release --nologo -v quiet
-	dotnet run --no-build -c Release --project Notes.csproj --urls http://localhost:$(PORT)
+	Shutdown__DrainSeconds=0 dotnet run --no-build -c Release --project Notes.csproj --urls http://localhost:$(PORT)
 
 test: $(DB) ## build and run every test against a real PostgreSQL (results in .artifacts/test-results)
 	rm -rf $(RESULTS)

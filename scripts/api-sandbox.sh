@@ -23,7 +23,7 @@ api_sandbox_start() {
   dotnet build "$repo/Notes.csproj" -c Release --nologo -v quiet >/dev/null
   _sandbox_sql -c "create database $SANDBOX_DB"
   ConnectionStrings__Notes="Host=127.0.0.1;Port=$SANDBOX_DB_PORT;Database=$SANDBOX_DB;Username=notes;Password=notes" \
-    db_host= db_port= db_name= db_user= db_pass= ssl_mode= Logging__LogLevel__Default=Warning \
+    db_host= db_port= db_name= db_user= db_pass= ssl_mode= Logging__LogLevel__Default=Warning Shutdown__DrainSeconds=0 \
     dotnet "$repo/bin/Release/net10.0/Notes.dll" --urls "$SANDBOX_URL" >"${SANDBOX_LOG:-/dev/null}" 2>&1 &
   _sandbox_pid=$!
   "$repo/scripts/wait-for-api.sh" "$SANDBOX_URL" 60

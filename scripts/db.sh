@@ -4,6 +4,7 @@
 #   scripts/db.sh down    stop it
 #   scripts/db.sh status  say whether it runs
 #   scripts/db.sh reset   stop it and delete its data
+#   scripts/db.sh crash   stop it the way a crash would (pg_ctl stop -m immediate: no checkpoint), for fault tests
 # Environment: NOTES_DB_PORT (default 5432), NOTES_DB_DIR (where the cluster lives; default .pgdata in the repository).
 set -euo pipefail
 
@@ -59,6 +60,9 @@ psql_super() { as_owner "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$
 
 running() { [ -n "$bindir" ] && [ -f "$data/PG_VERSION" ] && pg_ctl status >/dev/null 2>&1; }
 
+# The port the running cluster listens on: line 4 of postmaster.pid, whatever NOTES_DB_PORT says now.
+running_port() { sed -n 4p "$data/postmaster.pid" 2>/dev/null; }
+
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
 
 answers_with_notes_login() {
@@ -86,10 +90,10 @@ init_cluster() {
 
 up() {
   if running; then
-    local running_port
-    running_port=$(sed -n 4p "$data/postmaster.pid")
-    [ "$running_port" = "$port" ] \
-      || die "the private cluster already runs on port $running_port; stop it first (make db-down) to start it on $port"
+    local actual
+    actual=$(running_port)
+    [ "$actual" = "$port" ] \
+      || die "the private cluster already runs on port $actual; stop it first (make db-down) to start it on $port"
     say "already running on 127.0.0.1:$port ($data)"
   else
     if port_taken; then
@@ -102,7 +106,9 @@ up() {
     [ -f "$data/PG_VERSION" ] || init_cluster
     as_owner mkdir -p "$sock"
     say "starting PostgreSQL $(basename "$(dirname "$bindir")") on 127.0.0.1:$port"
-    pg_ctl -l "$log" -w -t 60 -o "-c listen_addresses=127.0.0.1 -p $port -k $sock -c max_connections=200 -c fsync=on" start >/dev/null \
+    # pg_ctl hands -o to a shell: the socket folder is quoted for a repository path with spaces in it
+    case $sock in *\'*) die "the cluster's folder may not contain a single quote: $sock (set NOTES_DB_DIR)" ;; esac
+    pg_ctl -l "$log" -w -t 60 -o "-c listen_addresses=127.0.0.1 -p $port -k '$sock' -c max_connections=200 -c fsync=on" start >/dev/null \
       || { tail -20 "$log" >&2; die "PostgreSQL did not start (log: $log)"; }
   fi
   psql_super <<SQL
@@ -121,7 +127,13 @@ down() {
 case "${1:-}" in
   up) up ;;
   down) down ;;
-  status) if running; then say "running on 127.0.0.1:$port ($data)"; else say "not running"; exit 3; fi ;;
+  status)
+    if ! running; then say "not running"; exit 3; fi
+    actual=$(running_port)
+    if [ "$actual" = "$port" ]; then say "running on 127.0.0.1:$actual ($data)"
+    else say "running on 127.0.0.1:$actual, not on $port (NOTES_DB_PORT) ($data); make db-down, then make db-up to move it"
+    fi ;;
   reset) down; rm -rf "$state"; say "deleted $state" ;;
-  *) echo "usage: $0 up|down|status|reset" >&2; exit 2 ;;
+  crash) if running; then pg_ctl -m immediate -w stop >/dev/null && say "crashed (stopped at once, no checkpoint)"; else say "not running"; fi ;;
+  *) echo "usage: $0 up|down|status|reset|crash" >&2; exit 2 ;;
 esac

@@ -63,6 +63,8 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
             ["db_user"] = "",
             ["db_pass"] = "",
             ["ssl_mode"] = "",
+            // A test host stops at once; the drain is shown against the real process (DrainTests).
+            ["Shutdown:DrainSeconds"] = "0",
         }));
     }
 }

@@ -2,6 +2,7 @@ using Carter;
 using Marten;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Notes.Infrastructure.Http;
 
 namespace Notes.Features.Notes;
 
@@ -24,6 +25,7 @@ public static class StreamAllNotes
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapGet("/notes/all", async Task<Ok<IAsyncEnumerable<Note>>> (IMediator mediator, CancellationToken cancellationToken) =>
                     TypedResults.Ok(await mediator.Send(new Query(), cancellationToken)))
+                .WithRequestTimeout(RequestTimeoutSetup.Streaming) // streams for as long as there are notes
                 .WithTags("Notes")
                 .WithName(nameof(StreamAllNotes))
                 .WithSummary("Read every note, streamed")

@@ -1,18 +1,26 @@
 using JasperFx;
 using Marten;
+using Notes.Infrastructure.Hosting;
+using Npgsql;
 
 namespace Notes.Infrastructure.Database;
 
 /// <summary>
 /// Names the database, waits for it and applies the Marten schema before the server starts listening:
 /// hosted services start before Kestrel, so no request can meet a half-made schema.
+/// The wait holds <c>Database:StartupTimeoutSeconds</c> whatever the server does: each attempt's connect and command
+/// timeouts are bounded by the time left, and a shutdown signal ends the wait at once.
 /// </summary>
-internal sealed partial class DatabaseStartup(IDocumentStore store, IConfiguration configuration, ILogger<DatabaseStartup> logger)
+internal sealed partial class DatabaseStartup(IDocumentStore store, IConfiguration configuration, TimeProvider time, ILogger<DatabaseStartup> logger)
     : IHostedService
 {
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(5);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var database = DatabaseSettings.Describe(DatabaseSettings.Resolve(configuration));
+        var settings = DatabaseSettings.Resolve(configuration);
+        var database = DatabaseSettings.Describe(settings);
         LogDatabase(logger, database);
         if (DatabaseSettings.ResolveQueries(configuration) is { } queries)
         {
@@ -21,27 +29,76 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
         }
 
         var patience = TimeSpan.FromSeconds(configuration.GetValue("Database:StartupTimeoutSeconds", 60));
-        var deadline = DateTime.UtcNow + patience;
-        var delay = TimeSpan.FromMilliseconds(250);
+        var started = time.GetTimestamp();
+        var delay = FirstRetryDelay;
+        TimeSpan Left() => TimeSpan.FromTicks(Math.Max(1, (patience - time.GetElapsedTime(started)).Ticks));
 
         while (true)
         {
             try
             {
-                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate);
+                await ProbeAsync(settings, Left(), cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate)
+                    .WaitAsync(Left(), time, cancellationToken);
                 LogSchemaReady(logger);
                 return;
             }
-            catch (Exception exception) when (DatabaseErrors.IsUnavailable(exception) && DateTime.UtcNow + delay < deadline)
+            catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is not OperationCanceledException)
             {
+                throw new OperationCanceledException("Start-up was stopped while it waited for the database.", exception, cancellationToken);
+            }
+            catch (Exception exception) when (DatabaseErrors.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
+            {
+                if (time.GetElapsedTime(started) + delay >= patience)
+                {
+                    throw new StartupException(
+                        $"the database {database} did not answer within {patience.TotalSeconds:0.##} s "
+                        + $"(Database:StartupTimeoutSeconds); the last attempt: {DatabaseErrors.Reason(exception)}", exception);
+                }
+
                 LogWaiting(logger, DatabaseErrors.Reason(exception), delay.TotalSeconds);
-                await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                await Task.Delay(delay, time, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestRetryDelay.Ticks));
+            }
+            catch (Exception exception) when (Refusal(exception) is { } refusal)
+            {
+                // A wrong password, an unknown database, a missing permission, a refused TLS handshake: waiting will not help.
+                throw new StartupException($"the database {database} refused the API: {refusal.Message}", exception);
             }
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static NpgsqlException? Refusal(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is NpgsqlException npgsql)
+            {
+                return npgsql;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>One connection and <c>select 1</c>, with connect and command timeouts no longer than the time left.</summary>
+    private static async Task ProbeAsync(NpgsqlConnectionStringBuilder settings, TimeSpan left, CancellationToken cancellationToken)
+    {
+        var seconds = (int)Math.Clamp(Math.Ceiling(left.TotalSeconds), 1, settings.Timeout is > 0 ? settings.Timeout : int.MaxValue);
+        var probe = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
+        {
+            Timeout = seconds,
+            CommandTimeout = seconds,
+            Pooling = false,
+            ApplicationName = "notes-api start-up",
+        };
+        await using var connection = new NpgsqlConnection(probe.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("select 1", connection);
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Using database {Database}")]
     private static partial void LogDatabase(ILogger logger, string database);

@@ -1,0 +1,67 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace Notes.Infrastructure.Http;
+
+/// <summary>
+/// What faces browsers and the network: the client's address behind a proxy, security headers, CORS,
+/// the rate limit, request timeouts and request limits.
+/// </summary>
+public static class HttpSetup
+{
+    public static IServiceCollection AddNotesHttp(this IServiceCollection services)
+    {
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((options, configuration) =>
+        {
+            // X-Forwarded-For/-Proto are believed from loopback (ASP.NET Core's default) and from the addresses in
+            // ForwardedHeaders:KnownProxies, so the rate limit counts the client behind a proxy, not the proxy.
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in KnownProxies(configuration))
+            {
+                options.KnownProxies.Add(proxy);
+            }
+        }).ValidateOnStart();
+        return services
+            .AddNotesCors()
+            .AddNotesRateLimit()
+            .AddNotesRequestTimeouts()
+            .AddNotesRequestLimits();
+    }
+
+    /// <summary>First in the pipeline: every answer, errors included, carries the security headers.</summary>
+    public static WebApplication UseNotesHttpEdge(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseMiddleware<SecurityHeaders>();
+        return app;
+    }
+
+    /// <summary>
+    /// After routing, as they read the endpoint's metadata (a preflight is answered before the rate limit), and
+    /// then the body read whole, within the request's time limit.
+    /// </summary>
+    public static WebApplication UseNotesRequestPolicies(this WebApplication app)
+    {
+        app.UseCors();
+        app.UseRateLimiter();
+        app.UseRequestTimeouts();
+        app.UseMiddleware<WholeRequestBody>();
+        return app;
+    }
+
+    private static IEnumerable<IPAddress> KnownProxies(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("ForwardedHeaders:KnownProxies");
+        var values = section.Value is { } single
+            ? single.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : section.GetChildren().Select(child => child.Value).OfType<string>();
+        foreach (var value in values)
+        {
+            yield return IPAddress.TryParse(value, out var address)
+                ? address
+                : throw new OptionsValidationException("ForwardedHeaders:KnownProxies", typeof(ForwardedHeadersOptions),
+                    [$"ForwardedHeaders:KnownProxies: '{value}' is not an IP address."]);
+        }
+    }
+}

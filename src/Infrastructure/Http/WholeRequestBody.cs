@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.WebUtilities;
+using Notes.Infrastructure.Json;
+
+namespace Notes.Infrastructure.Http;
+
+/// <summary>
+/// Reads a request's body whole (at most 64 KiB) before its endpoint runs. When Kestrel begins to stop, it wakes
+/// every connection's reader; a body reader that has examined bytes it did not consume (as System.Text.Json's
+/// PipeReader deserialisation does, mid-token) cannot hide that wake-up and throws, so a create in flight at shutdown
+/// would get a 500. Read through the stream, the body survives it, and the endpoint then parses it from memory.
+/// Inside the request timeout, so a body that trickles in is cut by it.
+/// </summary>
+internal sealed class WholeRequestBody(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            request.EnableBuffering(bufferThreshold: (int)JsonSetup.MaxRequestBodyBytes + 1);
+            await request.Body.DrainAsync(context.RequestAborted);
+            request.Body.Position = 0;
+        }
+
+        await next(context);
+    }
+}
