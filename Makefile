@@ -18,7 +18,8 @@ DB := db-up
 export db_port := $(NOTES_DB_PORT)
 endif
 
-.PHONY: help run test build db-up db-down db-reset db-status load-test load-test-headless adminer adminer-check screenshots bench docs docs-build
+.PHONY: help run test build db-up db-down db-reset db-status load-test load-test-headless adminer adminer-check screenshots bench docs docs-build \
+	cluster cluster-status cluster-down cluster-check bench-cluster
 
 HOST ?= http://localhost:$(PORT)
 USERS ?= 50
@@ -78,9 +79,26 @@ screenshots: $(DB) ## make the docs' screenshots again (API docs, adminer, locus
 	@scripts/ensure-packages.sh chromium adminer php-cli php-pgsql python3-locust
 	scripts/screenshots.sh
 
-bench: $(DB) ## each endpoint under wrk beside PostgreSQL alone doing the same statements (pgbench); table + chart in .artifacts/bench
+bench: $(DB) ## each endpoint under wrk beside PostgreSQL alone doing the same statements (pgbench), then the cluster with 1, 2 and 3 instances; tables + charts in .artifacts/bench
 	@scripts/ensure-packages.sh wrk
 	scripts/bench.sh
+	deploy/cluster/bench.sh
+
+bench-cluster: ## the cluster part of make bench alone: reads and writes through nginx with 1, 2 and 3 API instances
+	@scripts/ensure-packages.sh wrk
+	deploy/cluster/bench.sh
+
+cluster: ## etcd, two PostgreSQL nodes under Patroni (synchronous standby), three API instances and nginx on http://localhost:5000
+	@deploy/cluster/cluster.sh up
+
+cluster-status: ## the cluster's PostgreSQL nodes (role, lag, connections), API instances (health) and nginx
+	@deploy/cluster/cluster.sh status
+
+cluster-down: ## stop the cluster and delete its data
+	@deploy/cluster/cluster.sh down
+
+cluster-check: ## the cluster's proofs under load: 1,200 concurrent creates, SIGTERM to an instance, SIGKILL to the primary (figures in .artifacts/cluster-check)
+	@deploy/cluster/check.sh
 
 docs: ## serve the documentation site on http://127.0.0.1:8000 (mkdocs, live reload)
 	@scripts/ensure-packages.sh mkdocs mkdocs-material
