@@ -126,9 +126,12 @@ render() { # render TEMPLATE KEY=VALUE...: the template with each @KEY@ replaced
   printf '%s\n' "$text"
 }
 
-connection_string() { # the instances' connection string for one side: primary or prefer-standby
+# The instances' connection string for one side (primary for commands, prefer-standby for queries): both nodes,
+# so a failover needs no new configuration. Npgsql remembers each host's role for Host Recheck Seconds (10 by
+# default); 2 lets the commands find the new primary within 2 s of its promotion.
+connection_string() {
   local hosts="127.0.0.1:${pg_ports[0]},127.0.0.1:${pg_ports[1]}"
-  printf 'Host=%s;Database=notes;Username=notes;Password=notes;Target Session Attributes=%s;Maximum Pool Size=%s;Timeout=5;Host Recheck Seconds=2' \
+  printf 'Host=%s;Database=notes;Username=notes;Password=notes;Target Session Attributes=%s;Maximum Pool Size=%s;Host Recheck Seconds=2' \
     "$hosts" "$1" "$pool_size"
 }
 
@@ -164,13 +167,19 @@ start_node() { # start_node INDEX
   start "$node" "$state/$node/patroni.out" "${owner_prefix[@]}" /usr/bin/patroni "$state/$node/patroni.yml"
 }
 
-start_instance() { # start_instance INDEX: API instance INDEX+1, with the binaries published in up
+# start_instance INDEX: API instance INDEX+1, with the binaries published by up. Workstation GC: three processes
+# share two cores. The drain (5 s) is shorter than nginx's fail_timeout (10 s), see the supervisor. The thread pool starts up to 512 threads without waiting: creating a note draws its id from
+# Marten's HiLo sequence, which fetches a new block synchronously under a lock, and under a burst larger than the
+# connection pool every thread would otherwise block behind that fetch while it waits for a connection that only
+# a thread could give back (seen as a stall of seconds with 400 concurrent creates on one instance).
+start_instance() {
   local i=$1 n=$(($1 + 1))
   mkdir -p "$state/api"
   start "api$n" "$state/api/api$n.log" env -u db_host -u db_port -u db_name -u db_user -u db_pass -u ssl_mode \
     ConnectionStrings__Notes="$(connection_string primary)" \
     ConnectionStrings__NotesQueries="$(connection_string prefer-standby)" \
-    ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=0 DOTNET_ThreadPool_ForceMinWorkerThreads=0x200 \
+    ASPNETCORE_ENVIRONMENT=Production Shutdown__DrainSeconds=5 \
+    DOTNET_gcServer=0 DOTNET_ThreadPool_ForceMinWorkerThreads=0x200 \
     dotnet "$state/app/Notes.dll" --urls "http://127.0.0.1:${api_ports[$i]}"
 }
 
