@@ -10,12 +10,12 @@ out="$repo/.artifacts/bench"
 duration=${BENCH_SECONDS:-10} connections=${BENCH_CONNECTIONS:-32} threads=${BENCH_THREADS:-2}
 
 started=
-if ! "$here/cluster.sh" status >/dev/null 2>&1; then
-  "$here/cluster.sh" up
-  started=1
-fi
 finish() { if [ -n "$started" ]; then "$here/cluster.sh" down; else "$here/cluster.sh" scale 3; fi; }
 trap finish EXIT
+if ! "$here/cluster.sh" running; then
+  started=1
+  "$here/cluster.sh" up
+fi
 
 mkdir -p "$out"
 /usr/bin/python3 "$here/bench.py" "$("$here/cluster.sh" where)" "$out" "$duration" "$connections" "$threads"

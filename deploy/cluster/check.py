@@ -33,6 +33,7 @@ INSTANCES = {"api1": 5201, "api2": 5202, "api3": 5203}
 NODES = {"pg1": (5441, 8008), "pg2": (5442, 8009)}
 HUNG = 10.0            # a request without an answer after this many seconds counts as hung
 OUTAGE_LIMIT = 45.0    # writes must be back within this many seconds of the primary's death
+DRAIN = 5.0            # the instances' Shutdown:DrainSeconds (cluster.sh)
 
 failures = []
 report = []
@@ -98,14 +99,23 @@ def postmaster_pid(node):
     return int((STATE / node / "data" / "postmaster.pid").read_text().splitlines()[0])
 
 
-def upstream_counts(since, until, method="POST"):
-    """Requests per instance from nginx's access log, between two wall-clock times."""
+def access_log(since, until, method="POST"):
+    """nginx's access log lines between two wall-clock times: (time, upstream addresses, upstream statuses)."""
     time.sleep(1.5)  # the log is flushed every second
-    counts = collections.Counter()
     for line in (STATE / "nginx" / "access.log").read_text().splitlines():
         fields = line.split("|")  # msec|method|status|upstream_addr|upstream_status|request_time
         if len(fields) == 6 and fields[1] == method and since <= float(fields[0]) <= until:
-            counts[fields[3].split(",")[-1].strip()] += 1  # the instance that answered, after any retries
+            yield float(fields[0]), [a.strip() for a in fields[3].split(",")], [s.strip() for s in fields[4].split(",")]
+
+
+def last_request_to(port, since, until):
+    """When nginx last had an answer from the instance on PORT (the log's time is when the request ended)."""
+    return max((at for at, addresses, _ in access_log(since, until) if addresses[-1] == f"127.0.0.1:{port}"), default=None)
+
+
+def upstream_counts(since, until, method="POST"):
+    """Requests per instance (the one that answered, after any retries) from nginx's access log."""
+    counts = collections.Counter(addresses[-1] for _, addresses, _ in access_log(since, until, method))
     return {name: counts.get(f"127.0.0.1:{port}", 0) for name, port in INSTANCES.items()}
 
 
@@ -288,11 +298,13 @@ async def instance_sigterm(tag, victim="api2", before=5.0, after=15.0):
     figure(f"{victim} exited after SIGTERM (drain, then in-flight requests)",
            f"{gone - killed:.1f} s" if gone else "still running", gone is not None)
     if gone:
-        drained = upstream_counts(killed + 1, gone)
+        last = last_request_to(INSTANCES[victim], killed, gone)
         figure("writes per instance before SIGTERM",
                ", ".join(f"{k} {v}" for k, v in upstream_counts(killed - before, killed).items()))
-        figure(f"writes per instance from 1 s after SIGTERM until {victim} exited",
-               ", ".join(f"{k} {v}" for k, v in drained.items()), drained[victim] == 0)
+        figure("writes per instance while it drained",
+               ", ".join(f"{k} {v}" for k, v in upstream_counts(killed, gone).items()))
+        figure(f"nginx's last write to {victim} (its listener closes after the {DRAIN:g} s drain)",
+               f"{last - killed:+.1f} s" if last else "none after SIGTERM", last is None or last - killed < DRAIN)
     figure("throughput before / after (writes/s)",
            f"{rate(load.writes, killed - before, killed):,.0f} / {rate(load.writes, killed + 1, ended):,.0f}")
     figure("acknowledged writes found in the database", f"{found:,} of {len(ids):,} (lost: {len(ids) - found})",

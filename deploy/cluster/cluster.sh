@@ -2,7 +2,7 @@
 # The Notes API as a cluster on one machine, from Debian's packages, all on 127.0.0.1:
 #   etcd (:2379), two PostgreSQL nodes under Patroni with a synchronous standby (pg1 :5441, pg2 :5442; Patroni's
 #   REST API on :8008, :8009), three API instances (:5201-5203) and nginx in front of them on http://localhost:5000,
-#   plus a supervisor that gives nginx the instances that are ready and starts again an instance that exits.
+#   plus a supervisor that starts again an instance that exits and takes a draining instance out of nginx.
 #
 #   deploy/cluster/cluster.sh up        start it all (installing the packages when root); it stops by itself after
 #                                       NOTES_CLUSTER_MINUTES (default 120)
@@ -10,6 +10,7 @@
 #   deploy/cluster/cluster.sh scale N   keep N API instances (1-3) running and behind nginx
 #   deploy/cluster/cluster.sh down      stop all of it and delete its data
 #   deploy/cluster/cluster.sh where     the folder its files are in
+#   deploy/cluster/cluster.sh running   exit code 0 when it runs
 #
 # Its files live in .cluster/ (under /tmp when the repository sits where the postgres user cannot reach it), or in
 # NOTES_CLUSTER_DIR. As root, PostgreSQL, Patroni, etcd and nginx run as the postgres user.
@@ -29,6 +30,7 @@ pool_size=12 max_connections=100
 minutes=${NOTES_CLUSTER_MINUTES:-120}
 
 say() { printf 'cluster: %s\n' "$*" >&2; }
+note() { printf '%s %s\n' "$(date +%T.%3N)" "$*" >&2; } # the supervisor's log lines
 die() { say "$*"; exit 1; }
 
 # --- who runs the servers, and where their files are -------------------------------------------------------------
@@ -212,17 +214,15 @@ draining() { # draining PORT: alive, and /health/ready answers 503 "Degraded" (d
 }
 
 take_out() { # take_out PORT: ask nginx for readiness until the instance on PORT has answered it 503
-  local port=$1 headers
+  local port=$1 headers tried statuses i
   for _ in 1 2 3 4 5 6 7 8 9; do
     headers=$(curl -s -o /dev/null -D - --max-time 5 "http://127.0.0.1:$lb_port/.cluster/ready" 2>/dev/null | tr -d '\r')
-    # X-Upstream: 127.0.0.1:5202, 127.0.0.1:5203 / X-Upstream-Status: 503, 200 (each attempt, in order)
-    /usr/bin/python3 - "$port" "$headers" <<'PY' && return 0
-import sys
-port, headers = sys.argv[1], dict(l.split(": ", 1) for l in sys.argv[2].splitlines() if ": " in l)
-tried = [a.strip().rsplit(":", 1)[-1] for a in headers.get("X-Upstream", "").split(",")]
-statuses = [s.strip() for s in headers.get("X-Upstream-Status", "").split(",")]
-sys.exit(0 if any(p == port and s == "503" for p, s in zip(tried, statuses)) else 1)
-PY
+    # X-Upstream: 127.0.0.1:5202, 127.0.0.1:5203 and X-Upstream-Status: 503, 200: each attempt, in order
+    IFS=',' read -ra tried <<<"$(sed -n 's/^X-Upstream: //p' <<<"$headers")"
+    IFS=',' read -ra statuses <<<"$(sed -n 's/^X-Upstream-Status: //p' <<<"$headers")"
+    for i in "${!tried[@]}"; do
+      [ "${tried[$i]// /}" = "127.0.0.1:$port" ] && [ "${statuses[$i]// /}" = 503 ] && return 0
+    done
   done
   return 1
 }
@@ -233,7 +233,7 @@ supervise() {
   trap 'exit 0' TERM INT
   while :; do
     if [ "$(date +%s)" -ge "$deadline" ]; then
-      say "$minutes minutes are up: stopping the cluster"
+      note "$minutes minutes are up: stopping the cluster"
       rm -f "$pids/supervisor"
       exec "$here/cluster.sh" down
     fi
@@ -242,14 +242,14 @@ supervise() {
     for i in "${!api_ports[@]}"; do
       n=$((i + 1)) port=${api_ports[$i]}
       if [ "$n" -gt "$wanted" ]; then
-        alive "api$n" && { say "api$n is not wanted: stopping it"; stop "api$n" 60; }
+        alive "api$n" && { note "api$n is not wanted: stopping it"; stop "api$n" 60; }
         continue
       fi
       wanted_ports+=("$port")
       if ! alive "api$n"; then
         taken[$i]=
         if [ "$(date +%s)" -ge "${started[$i]:-0}" ]; then
-          say "api$n is not running: starting it"
+          note "api$n is not running: starting it"
           start_instance "$i"
           started[$i]=$(($(date +%s) + 5))
         fi
@@ -261,14 +261,14 @@ supervise() {
       n=$((i + 1)) port=${api_ports[$i]}
       [ "$n" -le "$wanted" ] && [ -z "${taken[$i]:-}" ] && [ ${#ready[@]} -gt 0 ] || continue
       if alive "api$n" && draining "$port"; then
-        if take_out "$port"; then say "api$n is draining: nginx no longer sends to it"; else say "api$n is draining, and nginx could not be told"; fi
+        if take_out "$port"; then note "api$n is draining: nginx no longer sends to it"; else note "api$n is draining, and nginx could not be told"; fi
         taken[$i]=1
       fi
     done
     if [ "${wanted_ports[*]}" != "$members" ]; then
       # shellcheck disable=SC2086
       write_upstreams ${wanted_ports[*]}
-      if alive nginx; then reload_nginx && say "nginx sends to: ${wanted_ports[*]}"; fi
+      if alive nginx; then reload_nginx && note "nginx sends to: ${wanted_ports[*]}"; fi
       members=${wanted_ports[*]}
     fi
     sleep 0.5
@@ -283,6 +283,7 @@ up() {
     return 0
   fi
   [ -d "$state" ] && { say "removing what a previous cluster left in $state"; down_quietly; }
+  trap up_failed EXIT
 
   install_packages || die "install the missing packages first (as root: make cluster installs them)"
   bindir=$(find_bindir) || die "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin"
@@ -323,8 +324,15 @@ up() {
   start supervisor "$state/supervisor.log" "$here/cluster.sh" supervise
   wait_for 120 "the API instances" all_ready
   wait_for 30 "nginx" http_ok "http://127.0.0.1:$lb_port/health/ready"
+  trap - EXIT
   status
   say "ready: http://localhost:$lb_port (stops by itself at $(date -d "@$(cat "$state/deadline")" +%H:%M); make cluster-down stops it now)"
+}
+
+up_failed() { # a start that did not get through stops what it started, and keeps the logs
+  [ -d "$pids" ] || return 0
+  say "stopping what had started; the logs stay in $state until the next make cluster or make cluster-down"
+  stop_all
 }
 
 all_ready() {
@@ -423,7 +431,7 @@ else:
   alive supervisor || say "the supervisor is not running: instances that exit are not started again"
 }
 
-down_quietly() {
+stop_all() {
   stop supervisor 5
   local n
   for n in 3 2 1; do stop "api$n" 40; done
@@ -437,6 +445,10 @@ down_quietly() {
     pid=$(head -1 "$state/$node/data/postmaster.pid" 2>/dev/null) || continue
     kill -0 "$pid" 2>/dev/null && { kill -QUIT "$pid" 2>/dev/null || true; sleep 1; }
   done
+}
+
+down_quietly() {
+  stop_all
   rm -rf "$state"
 }
 
@@ -454,5 +466,6 @@ case "${1:-}" in
   scale) scale "${2:-}" ;;
   supervise) supervise ;;
   where) echo "$state" ;;
-  *) echo "usage: $0 up|status|scale N|down|where" >&2; exit 2 ;;
+  running) alive supervisor ;;
+  *) echo "usage: $0 up|status|scale N|down|where|running" >&2; exit 2 ;;
 esac
