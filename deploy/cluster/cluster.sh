@@ -177,7 +177,7 @@ start_node() { # start_node INDEX
 start_instance() {
   local i=$1 n=$(($1 + 1))
   mkdir -p "$state/api"
-  start "api$n" "$state/api/api$n.log" env -u db_host -u db_port -u db_name -u db_user -u db_pass -u ssl_mode \
+  start "api$n" "$state/api/api$n.log" env --chdir="$state/app" -u db_host -u db_port -u db_name -u db_user -u db_pass -u ssl_mode \
     ConnectionStrings__Notes="$(connection_string primary)" \
     ConnectionStrings__NotesQueries="$(connection_string prefer-standby)" \
     ASPNETCORE_ENVIRONMENT=Production Shutdown__DrainSeconds=5 \

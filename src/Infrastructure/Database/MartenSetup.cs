@@ -42,6 +42,7 @@ public static class MartenSetup
 
         services.AddSingleton<QueryDatabase>();
         services.AddHostedService<DatabaseStartup>();
+        services.AddHostedService<IdBlockStartup>(); // after the schema: hosted services start in order
         return services;
     }
 }
