@@ -33,7 +33,7 @@ INSTANCES = {"api1": 5201, "api2": 5202, "api3": 5203}
 NODES = {"pg1": (5441, 8008), "pg2": (5442, 8009)}
 HUNG = 10.0            # a request without an answer after this many seconds counts as hung
 OUTAGE_LIMIT = 45.0    # writes must be back within this many seconds of the primary's death
-DRAIN = 5.0            # the instances' Shutdown:DrainSeconds (cluster.sh)
+DRAIN = 8.0            # the instances' Shutdown:DrainSeconds (cluster.sh)
 
 failures = []
 report = []
@@ -194,12 +194,14 @@ class Load:
         try:
             answer = await connection.request(method, path, body, timeout=HUNG)
         except HttpError as error:
+            ended = time.time()
             await asyncio.sleep(0.1)
-            return (started, time.time(), None, str(error), None)
+            return (started, ended, None, str(error), None)
+        ended = time.time()
         if answer.status != 200:
             await asyncio.sleep(0.1)  # a polite client: no tight loop on a 503
-            return (started, time.time(), answer.status, None, None)
-        return (started, time.time(), 200, None, answer.json()["id"] if method == "POST" else None)
+            return (started, ended, answer.status, None, None)
+        return (started, ended, 200, None, answer.json()["id"] if method == "POST" else None)
 
 
 def acknowledged(records):
@@ -268,7 +270,7 @@ async def concurrent_creates(tag, count=1200):
         figure("failed creates", str(collections.Counter((r[0], r[1]) for r in failed).most_common(5)), False)
 
 
-async def instance_sigterm(tag, victim="api2", before=5.0, after=15.0):
+async def instance_sigterm(tag, victim="api2", before=5.0, after=20.0):
     say(f"[2/3] SIGTERM to {victim} under write load through nginx")
     await wait_until(balanced, 60, "three instances in nginx's rotation")
     load = Load(tag, writers=16)

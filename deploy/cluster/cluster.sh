@@ -3,6 +3,8 @@
 #   etcd (:2379), two PostgreSQL nodes under Patroni with a synchronous standby (pg1 :5441, pg2 :5442; Patroni's
 #   REST API on :8008, :8009), three API instances (:5201-5203) and nginx in front of them on http://localhost:5000,
 #   plus a supervisor that starts again an instance that exits and takes a draining instance out of nginx.
+#   nginx's configuration never changes while it runs: it lists all three instances, and one that is stopped
+#   refuses connections, which nginx handles by itself (next instance, out for 15 s).
 #
 #   deploy/cluster/cluster.sh up        start it all (installing the packages when root); it stops by itself after
 #                                       NOTES_CLUSTER_MINUTES (default 120)
@@ -137,12 +139,13 @@ connection_string() {
     "$hosts" "$1" "$pool_size"
 }
 
-write_upstreams() { # write_upstreams PORT...: nginx's list of instances
+write_upstreams() { # nginx's list of instances: all of them, always. One that is stopped (scaled down, or not
+  # started again yet) refuses connections: nginx sends the request on and leaves it out for fail_timeout, with no
+  # reload of nginx, which would close the clients' idle keep-alive connections.
   local port
-  for port in "$@"; do
-    printf 'server 127.0.0.1:%s max_fails=1 fail_timeout=10s;\n' "$port"
-  done >"$state/nginx/upstreams.conf.new"
-  mv "$state/nginx/upstreams.conf.new" "$state/nginx/upstreams.conf"
+  for port in "${api_ports[@]}"; do
+    printf 'server 127.0.0.1:%s max_fails=1 fail_timeout=15s;\n' "$port"
+  done >"$state/nginx/upstreams.conf"
 }
 
 # --- the parts ---------------------------------------------------------------------------------------------------
@@ -170,17 +173,18 @@ start_node() { # start_node INDEX
 }
 
 # start_instance INDEX: API instance INDEX+1, with the binaries published by up. Workstation GC: three processes
-# share two cores. The drain (5 s) is shorter than nginx's fail_timeout (10 s), see the supervisor. The thread pool starts up to 512 threads without waiting: creating a note draws its id from
-# Marten's HiLo sequence, which fetches a new block synchronously under a lock, and under a burst larger than the
-# connection pool every thread would otherwise block behind that fetch while it waits for a connection that only
-# a thread could give back (seen as a stall of seconds with 400 concurrent creates on one instance).
+# share two cores. The drain (8 s) is shorter than nginx's fail_timeout (15 s): see the supervisor. The thread pool
+# starts up to 512 threads without waiting: creating a note draws its id from Marten's HiLo sequence, which fetches
+# a new block synchronously under a lock, and under a burst larger than the connection pool every thread would
+# otherwise block behind that fetch while it waits for a connection that only a thread could give back (seen as a
+# stall of seconds with 400 concurrent creates on one instance).
 start_instance() {
   local i=$1 n=$(($1 + 1))
   mkdir -p "$state/api"
   start "api$n" "$state/api/api$n.log" env --chdir="$state/app" -u db_host -u db_port -u db_name -u db_user -u db_pass -u ssl_mode \
     ConnectionStrings__Notes="$(connection_string primary)" \
     ConnectionStrings__NotesQueries="$(connection_string prefer-standby)" \
-    ASPNETCORE_ENVIRONMENT=Production Shutdown__DrainSeconds=5 \
+    ASPNETCORE_ENVIRONMENT=Production Shutdown__DrainSeconds=8 \
     DOTNET_gcServer=0 DOTNET_ThreadPool_ForceMinWorkerThreads=0x200 \
     dotnet "$state/app/Notes.dll" --urls "http://127.0.0.1:${api_ports[$i]}"
 }
@@ -193,8 +197,6 @@ start_nginx() {
   start nginx "$state/nginx/nginx.out" "${owner_prefix[@]}" /usr/sbin/nginx -e "$state/nginx/error.log" -c "$state/nginx/nginx.conf" -p "$state/nginx" -g 'daemon off;'
 }
 
-reload_nginx() { as_owner /usr/sbin/nginx -e "$state/nginx/error.log" -c "$state/nginx/nginx.conf" -p "$state/nginx" -s reload; }
-
 # --- the supervisor ----------------------------------------------------------------------------------------------
 # Every half second it starts again a wanted instance that has exited, and takes a draining instance out of nginx.
 #
@@ -206,7 +208,7 @@ reload_nginx() { as_owner /usr/sbin/nginx -e "$state/nginx/error.log" -c "$state
 # listener closes, as a Kubernetes Service does on readiness. Reloading nginx without it would do that, but a reload
 # closes the idle keep-alive connections of clients, which then fail the request they were sending. Instead, the
 # supervisor asks nginx for readiness through /.cluster/ready, where a 503 counts as a failure (max_fails=1): the
-# draining instance is out for fail_timeout (10 s, longer than its drain), for every worker (the upstream's zone),
+# draining instance is out for fail_timeout (15 s, longer than its 8 s drain), for every worker (the upstream's zone),
 # and no client request is involved. It does so only when the instance says it is draining and another is ready.
 
 draining() { # draining PORT: alive, and /health/ready answers 503 "Degraded" (draining), not "Unhealthy" (database)
@@ -228,7 +230,7 @@ take_out() { # take_out PORT: ask nginx for readiness until the instance on PORT
 }
 
 supervise() {
-  local deadline members= wanted i n port ready started=() taken=() wanted_ports
+  local deadline wanted i n port ready started=() taken=() stopping=()
   deadline=$(cat "$state/deadline")
   trap 'exit 0' TERM INT
   while :; do
@@ -238,20 +240,25 @@ supervise() {
       exec "$here/cluster.sh" down
     fi
     wanted=$(cat "$state/instances")
-    ready=() wanted_ports=()
+    ready=()
     for i in "${!api_ports[@]}"; do
       n=$((i + 1)) port=${api_ports[$i]}
-      if [ "$n" -gt "$wanted" ]; then
-        alive "api$n" && { note "api$n is not wanted: stopping it"; stop "api$n" 60; }
-        continue
-      fi
-      wanted_ports+=("$port")
       if ! alive "api$n"; then
-        taken[$i]=
-        if [ "$(date +%s)" -ge "${started[$i]:-0}" ]; then
+        taken[$i]= stopping[$i]=
+        if [ "$n" -le "$wanted" ] && [ "$(date +%s)" -ge "${started[$i]:-0}" ]; then
           note "api$n is not running: starting it"
           start_instance "$i"
           started[$i]=$(($(date +%s) + 5))
+        fi
+      elif [ "$n" -gt "$wanted" ]; then
+        # scaled down: it drains like any instance on SIGTERM, and is taken out of nginx below
+        if [ -z "${stopping[$i]:-}" ]; then
+          note "api$n is not wanted: stopping it"
+          kill -TERM "$(pid_of "api$n")" 2>/dev/null || true
+          stopping[$i]=$(($(date +%s) + 60))
+        elif [ "$(date +%s)" -ge "${stopping[$i]}" ]; then
+          note "api$n did not stop in 60 s: killing it"
+          kill -KILL "$(pid_of "api$n")" 2>/dev/null || true
         fi
       elif http_ok "http://127.0.0.1:$port/health/ready"; then
         ready+=("$port") taken[$i]=
@@ -259,18 +266,12 @@ supervise() {
     done
     for i in "${!api_ports[@]}"; do
       n=$((i + 1)) port=${api_ports[$i]}
-      [ "$n" -le "$wanted" ] && [ -z "${taken[$i]:-}" ] && [ ${#ready[@]} -gt 0 ] || continue
-      if alive "api$n" && draining "$port"; then
+      [ -z "${taken[$i]:-}" ] && [ ${#ready[@]} -gt 0 ] && alive "api$n" || continue
+      if draining "$port"; then
         if take_out "$port"; then note "api$n is draining: nginx no longer sends to it"; else note "api$n is draining, and nginx could not be told"; fi
         taken[$i]=1
       fi
     done
-    if [ "${wanted_ports[*]}" != "$members" ]; then
-      # shellcheck disable=SC2086
-      write_upstreams ${wanted_ports[*]}
-      if alive nginx; then reload_nginx && note "nginx sends to: ${wanted_ports[*]}"; fi
-      members=${wanted_ports[*]}
-    fi
     sleep 0.5
   done
 }
@@ -318,7 +319,7 @@ up() {
   wait_for 120 "pg2 as synchronous standby" http_ok "http://127.0.0.1:${rest_ports[1]}/sync"
 
   as_owner mkdir -p "$state/nginx"
-  write_upstreams "${api_ports[@]}"
+  write_upstreams
   start_nginx
   say "starting ${#api_ports[@]} API instances on 127.0.0.1:${api_ports[0]}-${api_ports[-1]}"
   start supervisor "$state/supervisor.log" "$here/cluster.sh" supervise
@@ -356,17 +357,17 @@ scale() {
   alive supervisor || die "the cluster is not running (make cluster)"
   echo "$wanted" >"$state/instances"
   wait_for 120 "$wanted API instances" scaled "$wanted"
-  say "$wanted API instance(s) behind nginx"
+  say "$wanted API instance(s) running behind nginx"
 }
 
-scaled() { # the wanted instances are ready, the others stopped, and nginx sends to exactly the ready ones
+scaled() { # the wanted instances are ready and the others stopped
   local wanted=$1 i
   all_ready || return 1
   for i in "${!api_ports[@]}"; do
     [ $((i + 1)) -le "$wanted" ] && continue
     alive "api$((i + 1))" && return 1
   done
-  [ "$(grep -c '^server' "$state/nginx/upstreams.conf")" = "$wanted" ]
+  return 0
 }
 
 memory() { # memory PID...: their proportional set size in MiB (shared pages counted once)
@@ -385,7 +386,7 @@ tree() { # tree PID: the process and its descendants
 
 status() {
   if [ ! -d "$pids" ]; then say "not running"; return 3; fi
-  local i n node role lag json connections health member pid format='%-7s %-22s %-15s %-9s %-10s %s\n'
+  local i n node role lag json connections health pid format='%-7s %-22s %-15s %-9s %-10s %s\n'
   # shellcheck disable=SC2059
   printf "$format" PART ADDRESS STATE "LAG (MB)" MEMORY CONNECTIONS
   # shellcheck disable=SC2059
@@ -415,14 +416,13 @@ else:
       "$([ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && memory $(tree "$pid") $(pid_of "$node"))" "$connections"
   done
   for i in "${!api_ports[@]}"; do
-    n=$((i + 1)) health=stopped member=
+    n=$((i + 1)) health=stopped
     if alive "api$n"; then
       health=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:${api_ports[$i]}/health/ready" || true)
       case "$health" in 200) health=ready ;; 503) health="not ready" ;; *) health=starting ;; esac
     fi
-    grep -q ":${api_ports[$i]} " "$state/nginx/upstreams.conf" 2>/dev/null && member="behind nginx"
     # shellcheck disable=SC2059
-    printf "$format" "api$n" "127.0.0.1:${api_ports[$i]}" "$health" "" "$(alive "api$n" && memory "$(pid_of "api$n")")" "$member"
+    printf "$format" "api$n" "127.0.0.1:${api_ports[$i]}" "$health" "" "$(alive "api$n" && memory "$(pid_of "api$n")")" ""
   done
   # shellcheck disable=SC2046,SC2059
   printf "$format" nginx "http://localhost:$lb_port" "$(alive nginx && echo running || echo DOWN)" "" \
