@@ -142,9 +142,15 @@ def main():
     runs = []
     for n in (1, 2, 3):
         scale(n)
-        say(f"{n} instance(s): warming up (5 s of reads and writes)")
-        for warm_up in (["-s", str(HERE / "read-ids.lua"), URL], ["-s", str(HERE.parent.parent / "bench" / "create.lua"), f"{URL}/notes"]):
-            subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", "-d3s", *warm_up], check=True, capture_output=True)
+        # A new instance runs unoptimised code until .NET's tiered compiler has caught up (about half a minute of
+        # load): warm it directly, so that the runs compare instances, not compilers.
+        port = 5200 + n
+        say(f"{n} instance(s): warming up the new instance (api{n}) directly for 20 s")
+        for warm_up, seconds in ((["-s", str(HERE / "read-ids.lua"), f"http://127.0.0.1:{port}"], 12),
+                                 (["-s", str(HERE.parent.parent / "bench" / "create.lua"), f"http://127.0.0.1:{port}/notes"], 8)):
+            subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", *warm_up], check=True, capture_output=True)
+        subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", "-d3s", "-s", str(HERE / "read-ids.lua"), URL],
+                       check=True, capture_output=True)
         for kind, args in (("reads", ["-s", str(HERE / "read-ids.lua"), URL]),
                            ("writes", ["-s", str(HERE.parent.parent / "bench" / "create.lua"), f"{URL}/notes"])):
             say(f"{n} instance(s): {kind} through nginx for {SECONDS} s, {CONNECTIONS} connections")
@@ -174,7 +180,7 @@ def report(runs):
 def chart(runs):
     colors = {"wrk": "#9e9e9e", "nginx": "#009688", "API instances": "#3f51b5", "PostgreSQL": "#ff9800",
               "Patroni + etcd": "#795548", "everything else": "#e0e0e0"}
-    width, row, left, top = 900, 26, 120, 70
+    width, row, left, top = 940, 26, 150, 70
     height = top + len(runs) * row + 50
     peak = max(r["rps"] for _, _, r in runs)
     bars_w, cpu_x, cpu_w = 330, left + 330 + 110, 300
