@@ -18,7 +18,7 @@ DB := db-up
 export db_port := $(NOTES_DB_PORT)
 endif
 
-.PHONY: help run test build db-up db-down db-reset db-status load-test load-test-headless adminer adminer-check screenshots bench docs docs-build \
+.PHONY: help run test build db-up db-down db-reset db-status seed load-test load-test-headless adminer adminer-check metrics metrics-check screenshots docs-csp-check bench soak docs docs-build \
 	cluster cluster-status cluster-down cluster-check bench-cluster
 
 HOST ?= http://localhost:$(PORT)
@@ -26,6 +26,9 @@ USERS ?= 50
 SPAWN_RATE ?= 10
 DURATION ?= 60s
 REPORTS := locust/reports
+# The APIs make metrics scrapes: make run's and the instances of make cluster.
+METRICS_PORTS ?= $(PORT) 5200 5201 5202
+export METRICS_PORTS
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-20s %s\n", $$1, $$2}'
@@ -53,14 +56,21 @@ db-status: ## say whether the private PostgreSQL runs
 db-reset: ## stop the private PostgreSQL and delete its data
 	@scripts/db.sh reset
 
+NOTES ?= 100000
+seed: ## fill the running API's database through POST /notes/import (NOTES=1000000, HOST=...), with a progress bar
+	@scripts/wait-for-api.sh $(HOST)
+	@/usr/bin/python3 scripts/seed.py $(HOST) $(NOTES)
+
 load-test: ## open locust's web UI on http://127.0.0.1:8089 against the running API (HOST=...)
 	@scripts/ensure-packages.sh python3-locust
 	@scripts/wait-for-api.sh $(HOST)
 	locust -f locust/locustfile.py --host $(HOST) --web-host 127.0.0.1 --web-port 8089
 
-load-test-headless: ## bounded run against the running API (USERS=50 SPAWN_RATE=10 DURATION=60s); CSV + HTML in locust/reports; fails on any failed request
+SEED ?= 0
+load-test-headless: ## bounded run against the running API (USERS=50 SPAWN_RATE=10 DURATION=60s, SEED=100000 to import notes first); CSV + HTML in locust/reports; fails on any failed request
 	@scripts/ensure-packages.sh python3-locust
 	@scripts/wait-for-api.sh $(HOST)
+	@if [ "$(SEED)" -gt 0 ]; then /usr/bin/python3 scripts/seed.py $(HOST) $(SEED); fi
 	@mkdir -p $(REPORTS)
 	locust -f locust/locustfile.py --host $(HOST) --headless --users $(USERS) --spawn-rate $(SPAWN_RATE) --run-time $(DURATION) \
 		--stop-timeout 10 --csv $(REPORTS)/notes --html $(REPORTS)/notes.html --exit-code-on-error 1
@@ -75,11 +85,23 @@ adminer-check: $(DB) ## check that adminer logs in and shows the notes the API s
 	@scripts/ensure-packages.sh adminer php-cli php-pgsql
 	scripts/adminer-check.sh
 
-screenshots: $(DB) ## make the docs' screenshots again (API docs, adminer, locust during a run) with headless Chromium
-	@scripts/ensure-packages.sh chromium adminer php-cli php-pgsql python3-locust
+metrics: ## Prometheus on http://127.0.0.1:9090 scraping the running API(s) (METRICS_PORTS="5000 5200 5201 5202"), with recording rules
+	@scripts/ensure-packages.sh prometheus
+	scripts/metrics.sh serve
+
+metrics-check: $(DB) ## check that Prometheus scrapes an API of its own and that every recording rule gives a value (about 30 s)
+	@scripts/ensure-packages.sh prometheus
+	scripts/metrics.sh check
+
+screenshots: $(DB) ## make the docs' screenshots again (API docs, adminer, locust and Prometheus during a run) with headless Chromium
+	@scripts/ensure-packages.sh chromium adminer php-cli php-pgsql python3-locust prometheus
 	scripts/screenshots.sh
 
-bench: $(DB) ## each endpoint under wrk beside PostgreSQL alone doing the same statements (pgbench), then the cluster with 1, 2 and 3 instances; tables + charts in .artifacts/bench
+docs-csp-check: $(DB) ## check in headless Chromium that /docs works under the API's Content-Security-Policy (no violation, a request sent)
+	@scripts/ensure-packages.sh chromium
+	scripts/docs-csp-check.sh
+
+bench: $(DB) ## the API beside a bare ASP.NET Core + Npgsql baseline and PostgreSQL alone (about 11 min; BENCH_BIG=0 for a quick run), then the cluster with 1, 2 and 3 instances (about 4 min); tables + charts in .artifacts/bench
 	@scripts/ensure-packages.sh wrk
 	scripts/bench.sh
 	deploy/cluster/bench.sh
@@ -99,6 +121,10 @@ cluster-down: ## stop the cluster and delete its data
 
 cluster-check: ## the cluster's proofs under load: 1,200 concurrent creates, SIGTERM to an instance, SIGKILL to the primary (figures in .artifacts/cluster-check)
 	@deploy/cluster/check.sh
+
+soak: $(DB) ## mixed locust load on a Release build for SOAK=5m (e.g. SOAK=60s), sampling RSS and 5xx; fails on any 5xx or growing memory; chart in .artifacts/soak
+	@scripts/ensure-packages.sh python3-locust
+	scripts/soak.sh
 
 docs: ## serve the documentation site on http://127.0.0.1:8000 (mkdocs, live reload)
 	@scripts/ensure-packages.sh mkdocs mkdocs-material

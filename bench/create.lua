@@ -1,4 +1,4 @@
--- POST /notes with a small JSON note, as the seed's clients send it.
+-- POST /notes with a small note, as the seed's README sends it (a form content type, completed as a string).
 wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.body = '{"text":"Benchmark note","completed":"false"}'

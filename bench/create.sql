@@ -1,5 +1,4 @@
--- What POST /notes asks of PostgreSQL, sent straight to it: one insert of a note document.
-insert into mt_doc_note (id, data, mt_dotnet_type, mt_version)
-values (nextval('bench_ids'),
-        jsonb_build_object('text', 'Benchmark note', 'completed', false, 'createdAt', now(), 'updatedAt', now()),
-        'Notes.Features.Notes.Note', 1);
+-- POST /notes, as the baseline asks it: one insert of the note's JSON (:note, set by bench.sh as the baseline sends
+-- it, a parameter) and its columns. Ids come from a sequence here, where the baseline takes them from a HiLo block.
+insert into mt_doc_note (id, data, mt_dotnet_type, mt_version, completed, created_at, updated_at)
+values (nextval('bench_ids'), :note::jsonb, 'Notes.Features.Notes.Note', 1, false, now(), now());

@@ -1,3 +1,3 @@
--- What GET /notes/{id} asks of PostgreSQL: one document by primary key.
-\set id random(1, 1000)
+-- GET /notes/{id}, as the baseline asks it of PostgreSQL: one document and its revision by primary key.
+\set id random(1, :notes)
 select data, mt_version from mt_doc_note where id = :id;

@@ -1,56 +1,224 @@
 #!/usr/bin/python3
-"""Reads the wrk (API) and pgbench (PostgreSQL alone, same statements) outputs of each endpoint and writes a
-Markdown table and an SVG chart: the API side by side with the database doing the same work, and their ratio."""
+"""make bench's report: reads OUT/runs.tsv (what scripts/bench.sh ran, and where each output is) and writes
+OUT/results.md (tables), OUT/results.json (the same figures) and OUT/bench.svg (a chart). Usage: bench/report.py OUT"""
 import html
+import json
 import re
+import statistics
 import sys
 from pathlib import Path
 
-out = Path(sys.argv[1])
-runs = [line.split("\t") for line in (out / "runs.tsv").read_text().splitlines()]  # name, label
+TARGETS = {"baseline": "Baseline", "api": "API", "api-notel": "API, telemetry off", "postgres": "PostgreSQL alone"}
+COLORS = {"baseline": "#9e9e9e", "api": "#3f51b5", "api-notel": "#90caf9", "postgres": "#66bb6a"}
+TO_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
-def wrk(name):
-    text = (out / f"{name}.wrk.txt").read_text()
-    to_ms = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    p = {q: re.search(rf"^\s+{q}%\s+([\d.]+)(us|ms|s)$", text, re.M) for q in ("50", "99")}
+def wrk(path):
+    text = Path(path).read_text()
+    latency = {q: re.search(rf"^\s+{q}%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.M) for q in ("50", "99")}
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
-            **{f"p{q}": float(m.group(1)) * to_ms[m.group(2)] for q, m in p.items()},
-            "bad": int(bad.group(1)) if bad else 0}
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    return {"rps": float(rps.group(1)) if rps else 0.0,
+            **{f"p{q}": float(m.group(1)) * TO_MS[m.group(2)] if m else None for q, m in latency.items()},
+            "non2xx": int(bad.group(1)) if bad else 0,
+            "errors": sum(int(n) for n in errors.groups()) if errors else 0}
 
 
-def pgbench(name):
-    text = (out / f"{name}.pgbench.txt").read_text()
-    return float(re.search(r"tps = ([\d.]+)", text).group(1))
+def pgbench(path):
+    text = Path(path).read_text()
+    tps = re.search(r"tps = ([\d.]+)", text)
+    latency = re.search(r"latency average = ([\d.]+) ms", text)
+    return {"rps": float(tps.group(1)) if tps else 0.0, "avg": float(latency.group(1)) if latency else None}
 
 
-rows = ["| Endpoint | API requests/s | API p50 / p99 (ms) | PostgreSQL alone, same statements (tx/s) | API / PostgreSQL | API non-2xx |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |"]
-results = []
-for name, label in runs:
-    api, db = wrk(name), pgbench(name)
-    results.append((label, api["rps"], db))
-    rows.append(f"| {label} | {api['rps']:,.0f} | {api['p50']:.1f} / {api['p99']:.1f} | {db:,.0f} | "
-                f"{api['rps'] / db:.2f} | {api['bad']} |")
-(out / "results.md").write_text("\n".join(rows) + "\n")
+def read(out):
+    settings, scenarios, cold, exports = {}, [], {}, {}
+    for line in (out / "runs.tsv").read_text().splitlines():
+        kind, *fields = line.split("\t")
+        if kind == "setting":
+            settings.update(zip(fields[::2], fields[1::2]))
+        elif kind == "scenario":
+            name, group, label, connections = fields
+            scenarios.append({"name": name, "group": group, "label": label, "connections": int(connections), "results": {}})
+        elif kind in ("wrk", "pgbench"):
+            name, target, run_pass, _, path = fields
+            scenario = next(s for s in scenarios if s["name"] == name)
+            # the baseline runs in each pass; its second run is what the API with telemetry off is compared with
+            key = f"{target}-{run_pass}" if target == "baseline" and run_pass != "1" else target
+            scenario["results"][key] = wrk(path) if kind == "wrk" else pgbench(path)
+        elif kind == "cold":
+            cold[fields[0]] = [float(t) for t in fields[1:]]
+        elif kind == "export":
+            target, _, seconds, peak, size = fields
+            exports.setdefault(target, []).append({"seconds": float(seconds), "peak_kb": int(peak), "bytes": None if size == "-" else int(size)})
+    return settings, scenarios, cold, exports
 
-left, width, bar, top = 190, 820, 18, 48
-height = top + len(results) * (2 * bar + 22) + 10
-peak = max(max(api, db) for _, api, db in results)
-scale = (width - left - 170) / peak
-svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="13">',
-       '<text x="10" y="20" font-size="15" font-weight="bold">Throughput: the API vs PostgreSQL alone doing the same statements</text>',
-       '<rect x="10" y="30" width="12" height="12" fill="#3f51b5"/><text x="27" y="41">API (wrk, requests/s)</text>',
-       '<rect x="200" y="30" width="12" height="12" fill="#9e9e9e"/><text x="217" y="41">PostgreSQL alone (pgbench, tx/s)</text>']
-for i, (label, api, db) in enumerate(results):
-    y = top + 8 + i * (2 * bar + 22)
-    svg.append(f'<text x="{left - 8}" y="{y + bar + 4}" text-anchor="end">{html.escape(label)}</text>')
-    for j, (value, color) in enumerate(((api, "#3f51b5"), (db, "#9e9e9e"))):
-        w = value * scale
-        svg.append(f'<rect x="{left}" y="{y + j * bar}" width="{w:.1f}" height="{bar - 2}" fill="{color}"/>')
-        note = f" ({api / db:.2f} of PostgreSQL)" if j == 0 else ""
-        svg.append(f'<text x="{left + w + 5:.1f}" y="{y + j * bar + 13}">{value:,.0f}/s{note}</text>')
-svg.append("</svg>")
-(out / "bench.svg").write_text("\n".join(svg) + "\n")
-print("\n".join(rows))
+
+def cell(result):
+    if result is None:
+        return "—"
+    if "avg" in result:
+        return f"{result['rps']:,.0f} tx/s · {result['avg']:.1f} ms avg" if result["avg"] is not None else f"{result['rps']:,.0f} tx/s"
+    return f"{result['rps']:,.0f}/s · {result['p50']:.1f} / {result['p99']:.1f} ms"
+
+
+def ratio(a, b, key="rps"):
+    return f"{a[key] / b[key]:.2f}" if a and b and a.get(key) and b.get(key) else "—"
+
+
+def failures(results):
+    return " / ".join(f"{r['non2xx']}" + (f" (+{r['errors']} errors)" if r["errors"] else "")
+                      for r in (results.get(t) for t in ("baseline", "api", "baseline-2", "api-notel")) if r)
+
+
+def off_baseline(results):
+    """The baseline run the API with telemetry off is compared with: the one of its own pass."""
+    return results.get("baseline-2") or results.get("baseline")
+
+
+def tables(settings, scenarios, cold, exports):
+    lines = []
+    big = int(settings.get("big_notes", 0))
+    lines.append(f"Measured on {settings.get('date')}: {settings.get('cores')} cores shared by the load generator, both services and "
+                 f"PostgreSQL (load average {settings.get('load')} at the start, {settings.get('load_end', '?')} at the end); "
+                 f"{settings.get('seconds')} s per run after a warm-up; {int(settings.get('notes', 0)):,} notes"
+                 + (f", {big:,} for the deep pages and the export" if big else "")
+                 + f"; the whole run took {settings.get('minutes', '?')} minutes.")
+    lines.append("")
+    main = [s for s in scenarios if s["group"] == "main"]
+    if main:
+        lines += ["Requests/s and p50 / p99 latency under wrk, the API and the baseline in turn. The API with telemetry off ran in a "
+                  "second pass, in turn with the baseline again (its ratio is to that run of the baseline, in brackets). PostgreSQL "
+                  "alone runs the baseline's statements under pgbench with as many clients. Non-2xx: baseline / API (/ baseline / "
+                  "API with telemetry off).", "",
+                  "| Scenario | Baseline | API | API / baseline | API p99 / baseline p99 | API, telemetry off | off / baseline | PostgreSQL alone | non-2xx |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for s in main:
+            r = s["results"]
+            off = ratio(r.get("api-notel"), off_baseline(r))
+            if r.get("api-notel") and r.get("baseline-2"):
+                off += f" ({r['baseline-2']['rps']:,.0f}/s)"
+            lines.append(f"| {s['label']} ({s['connections']} connections) | {cell(r.get('baseline'))} | {cell(r.get('api'))} | "
+                         f"**{ratio(r.get('api'), r.get('baseline'))}** | {ratio(r.get('api'), r.get('baseline'), 'p99')} | "
+                         f"{cell(r.get('api-notel'))} | {off} | {cell(r.get('postgres'))} | {failures(r)} |")
+        lines.append("")
+    deep = [s for s in scenarios if s["group"] == "deep"]
+    if deep:
+        first = deep[0]["results"]
+        lines += [f"A page of 20 over {big:,} notes (each answer also counts them all for `X-Total-Count`), "
+                  f"{deep[0]['connections']} connections: the last page by cursor and by offset beside the first.", "",
+                  "| Page | Baseline | API | API / baseline | API p99 / baseline p99 | PostgreSQL alone | API p50 / first page's | baseline p50 / first page's | non-2xx |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for s in deep:
+            r = s["results"]
+            lines.append(f"| {s['label']} | {cell(r.get('baseline'))} | {cell(r.get('api'))} | **{ratio(r.get('api'), r.get('baseline'))}** | "
+                         f"{ratio(r.get('api'), r.get('baseline'), 'p99')} | {cell(r.get('postgres'))} | "
+                         f"{ratio(r.get('api'), first.get('api'), 'p50')} | {ratio(r.get('baseline'), first.get('baseline'), 'p50')} | "
+                         f"{failures(r)} |")
+        lines.append("")
+    if exports:
+        copy = exports.get("postgres")
+        copy_time = statistics.median(e["seconds"] for e in copy) if copy else None
+        lines += [f"`GET /notes/all` over {big:,} notes beside `psql \\copy` of the same column, median of {len(next(iter(exports.values())))} runs; "
+                  "peak RSS is the process's high-water mark during the export.", "",
+                  "| Export | time (s) | min – max (s) | peak RSS (MB) | MB sent | time / psql \\copy |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for target in ("baseline", "api", "api-notel", "postgres"):
+            if target not in exports:
+                continue
+            runs = exports[target]
+            median = statistics.median(e["seconds"] for e in runs)
+            size = runs[0]["bytes"]
+            name = "psql \\copy (PostgreSQL alone)" if target == "postgres" else TARGETS[target]
+            lines.append(f"| {name} | {median:.2f} | {min(e['seconds'] for e in runs):.2f} – {max(e['seconds'] for e in runs):.2f} | "
+                         f"{max(e['peak_kb'] for e in runs) / 1024:.0f} | {'—' if size is None else f'{size / 1e6:,.0f}'} | "
+                         f"{'—' if not copy_time else f'{median / copy_time:.2f}'} |")
+        lines.append("")
+    if cold:
+        lines += ["Process start to the first 200 of `GET /notes/1`.", "",
+                  "| Cold start | median (ms) | min – max (ms) | runs |", "| --- | ---: | ---: | ---: |"]
+        for target in ("baseline", "api", "api-notel"):
+            if target in cold:
+                times = cold[target]
+                lines.append(f"| {TARGETS[target]} | {statistics.median(times):,.0f} | {min(times):,.0f} – {max(times):,.0f} | {len(times)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def chart(settings, scenarios, cold, exports):
+    """Panels of horizontal bars, each with its own scale: the API's throughput as a ratio to the baseline it ran beside
+    (1.00 is the baseline), then times (less is better)."""
+    panels = []  # (title, rows of (label, [(target, value, text)]), where the baseline's 1.00 is, if it is a ratio panel)
+    main = [s for s in scenarios if s["group"] == "main"]
+    if main:
+        rows = []
+        for s in main:
+            bars = []
+            for target in ("api", "api-notel"):
+                result, baseline = s["results"].get(target), (off_baseline(s["results"]) if target == "api-notel" else s["results"].get("baseline"))
+                if result and baseline and baseline["rps"]:
+                    value = result["rps"] / baseline["rps"]
+                    bars.append((target, value, f"{value:.2f}: {result['rps']:,.0f}/s beside {baseline['rps']:,.0f}/s"))
+            rows.append((f"{s['label']} ({s['connections']})", bars))
+        panels.append(("Requests/s as a ratio to the baseline run beside it (1.00: as fast as the baseline)", rows, 1.0))
+    deep = [s for s in scenarios if s["group"] == "deep"]
+    if deep:
+        panels.append((f"A page of 20 over {int(settings.get('big_notes', 0)):,} notes: p50 in ms (less is better)", [
+            (s["label"], [(t, s["results"][t]["p50"], f"{s['results'][t]['p50']:,.0f} ms") for t in ("baseline", "api") if t in s["results"]])
+            for s in deep], None))
+    if exports:
+        bars = []
+        for target in ("baseline", "api", "api-notel", "postgres"):
+            if target in exports:
+                median = statistics.median(e["seconds"] for e in exports[target])
+                peak = max(e["peak_kb"] for e in exports[target]) / 1024
+                bars.append((target, median, f"{median:.2f} s, peak RSS {peak:.0f} MB" + (" (psql \\copy)" if target == "postgres" else "")))
+        panels.append(("GET /notes/all, median time (less is better)", [("export", bars)], None))
+    if cold:
+        panels.append(("Process start to the first 200, median (less is better)", [
+            ("cold start", [(t, statistics.median(cold[t]), f"{statistics.median(cold[t]):,.0f} ms") for t in ("baseline", "api", "api-notel") if t in cold])],
+            None))
+
+    width, left, bar, gap = 980, 330, 16, 12
+    svg, y = [], 40
+    legend = "".join(f'<rect x="{10 + i * 200}" y="24" width="12" height="12" fill="{COLORS[t]}"/>'
+                     f'<text x="{27 + i * 200}" y="35">{html.escape(name)}</text>' for i, (t, name) in enumerate(TARGETS.items()))
+    for title, rows, one in panels:
+        y += 28
+        svg.append(f'<text x="10" y="{y}" font-weight="bold">{html.escape(title)}</text>')
+        y += 10
+        peak = max([v for _, bars in rows for _, v, _ in bars if v] + [one or 0], default=1) or 1
+        scale = (width - left - 260) / peak
+        if one:  # drawn first, behind the bars
+            x, bottom = left + one * scale, y + sum(len(bars) * bar + gap for _, bars in rows) - gap
+            svg.append(f'<line x1="{x:.1f}" y1="{y - 4}" x2="{x:.1f}" y2="{bottom + 2}" stroke="#9e9e9e" stroke-dasharray="4 3"/>')
+        for label, bars in rows:
+            svg.append(f'<text x="{left - 8}" y="{y + len(bars) * bar / 2 + 4:.0f}" text-anchor="end">{html.escape(label)}</text>')
+            for target, value, text in bars:
+                w = (value or 0) * scale
+                svg.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar - 2}" fill="{COLORS[target]}"/>')
+                svg.append(f'<text x="{left + w + 5:.1f}" y="{y + 12}">{html.escape(text)}</text>')
+                y += bar
+            y += gap
+    height = y + 10
+    head = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="13">',
+            f'<rect width="{width}" height="{height}" fill="white"/>',
+            f'<text x="10" y="16" font-size="15" font-weight="bold">The Notes API beside a bare ASP.NET Core + Npgsql service, '
+            f'{html.escape(str(settings.get("date", "")))}, {html.escape(str(settings.get("cores", "?")))} cores</text>', legend]
+    return "\n".join(head + svg + ["</svg>"]) + "\n"
+
+
+def main():
+    out = Path(sys.argv[1])
+    settings, scenarios, cold, exports = read(out)
+    markdown = tables(settings, scenarios, cold, exports)
+    (out / "results.md").write_text(markdown)
+    (out / "results.json").write_text(json.dumps({"settings": settings, "scenarios": scenarios, "cold_start_ms": cold,
+                                                  "exports": exports}, indent=2) + "\n")
+    (out / "bench.svg").write_text(chart(settings, scenarios, cold, exports))
+    print(markdown)
+
+
+if __name__ == "__main__":
+    main()

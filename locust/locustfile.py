@@ -1,8 +1,9 @@
 """Load test of the Notes API.
 
 Two kinds of users:
-- NoteTaker, a person using a notes app: reads pages and single notes most of the time, writes now and then
-  (creates, edits with If-Match, ticks off, deletes what it made);
+- NoteTaker, a person using a notes app: reads pages and single notes most of the time, searches and filters,
+  follows cursors to the next page, writes now and then (creates, edits with If-Match, ticks off with a merge
+  patch, deletes what it made);
 - SeedUser, the seed's own locust habit: posts a note on start, then reads /notes/1 to /notes/10 over and over.
 
 Run it with `make load-test` (web UI on http://127.0.0.1:8089) or `make load-test-headless` (bounded, with reports).
@@ -47,6 +48,29 @@ class NoteTaker(HttpUser):
     def read_another_page(self):
         self.client.get(f"/notes?skip={random.randint(0, 200)}&take=20", name="/notes?skip&take")
 
+    @task(4)
+    def search(self):
+        """Search as one types: the last word is a prefix."""
+        query = random.choice(["buy", "buy mi", "call", "call an", "water", "book the tr", "repl"])
+        self.client.get(f"/notes?q={query}&take=20", name="/notes?q")
+
+    @task(3)
+    def filter_and_sort(self):
+        completed = random.choice(["true", "false"])
+        sort = random.choice(["-updatedAt", "createdAt", "-id"])
+        self.client.get(f"/notes?completed={completed}&sort={sort}&take=20", name="/notes?completed&sort")
+
+    @task(3)
+    def follow_cursor(self):
+        """Read a few pages in a row, following the Link header as a client of a long list does."""
+        url = "/notes?take=20&sort=-createdAt"
+        for _ in range(3):
+            response = self.client.get(url, name="/notes?after (cursor)")
+            link = response.headers.get("Link")
+            if response.status_code != 200 or not link:
+                return
+            url = link.split(";")[0].strip("<> ")
+
     @task(8)
     def read_one(self):
         if self.mine:
@@ -78,6 +102,14 @@ class NoteTaker(HttpUser):
 
     @task(2)
     def tick_off(self):
+        """Tick a note off with a JSON merge patch: only completed changes."""
+        if self.mine:
+            note_id = random.choice(self.mine)
+            self.client.patch(f"/notes/{note_id}", name="/notes/{id}", data=json.dumps({"completed": True}),
+                              headers={"Content-Type": "application/merge-patch+json"})
+
+    @task(1)
+    def rename(self):
         if self.mine:
             note_id = random.choice(self.mine)
             self.client.put(f"/notes/{note_id}", name="/notes/{id}", json={"text": "Done and dusted", "completed": "true"})

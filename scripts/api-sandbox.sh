@@ -1,7 +1,7 @@
-# Sourced by scripts that need the API on a database of its own (bench, screenshots, adminer check):
+# Sourced by scripts that need the API on a database of its own (screenshots, adminer check, metrics check):
 #   api_sandbox_start NAME PORT   builds the API (Release), creates database NAME_<pid> on the local PostgreSQL,
 #                                 serves the API on 127.0.0.1:PORT (PORT 0: a free port) and waits until it is ready;
-#                                 sets SANDBOX_URL, SANDBOX_DB, SANDBOX_DB_SERVER
+#                                 sets SANDBOX_URL, SANDBOX_DB, SANDBOX_DB_SERVER, SANDBOX_PID (the API's process)
 #   api_sandbox_stop              stops the API and drops its database (also run on exit)
 # Needs the private PostgreSQL (make db-up) or another server with the notes login, on NOTES_DB_PORT.
 
@@ -26,6 +26,7 @@ api_sandbox_start() {
     db_host= db_port= db_name= db_user= db_pass= ssl_mode= Logging__LogLevel__Default=Warning Shutdown__DrainSeconds=0 \
     dotnet "$repo/bin/Release/net10.0/Notes.dll" --urls "$SANDBOX_URL" >"${SANDBOX_LOG:-/dev/null}" 2>&1 &
   _sandbox_pid=$!
+  SANDBOX_PID=$_sandbox_pid
   "$repo/scripts/wait-for-api.sh" "$SANDBOX_URL" 60
   echo "sandbox: the API serves $SANDBOX_URL on database $SANDBOX_DB"
 }

@@ -8,12 +8,14 @@ namespace Notes.Tests.Http;
 public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
 {
     [Theory]
-    [InlineData("/notes", "post", new[] { "200", "400", "413", "422", "503" })]
+    [InlineData("/notes", "post", new[] { "200", "400", "413", "415", "422", "503" })]
     [InlineData("/notes", "get", new[] { "200", "400", "422", "503" })]
-    [InlineData("/notes/all", "get", new[] { "200", "503" })]
-    [InlineData("/notes/{id}", "get", new[] { "200", "404", "503" })]
-    [InlineData("/notes/{id}", "put", new[] { "200", "400", "404", "409", "412", "413", "422", "503" })]
-    [InlineData("/notes/{id}", "delete", new[] { "200", "404", "503" })]
+    [InlineData("/notes/all", "get", new[] { "200", "400", "422", "503" })]
+    [InlineData("/notes/{id}", "get", new[] { "200", "304", "404", "503" })]
+    [InlineData("/notes/{id}", "put", new[] { "200", "400", "404", "412", "413", "415", "422", "503" })]
+    [InlineData("/notes/{id}", "patch", new[] { "200", "400", "404", "412", "413", "415", "422", "503" })]
+    [InlineData("/notes/{id}", "delete", new[] { "200", "404", "412", "503" })]
+    [InlineData("/notes/import", "post", new[] { "200", "400", "413", "415", "422", "503" })]
     public async Task Should_describe_every_route_with_its_responses(string path, string method, string[] statuses)
     {
         var document = await OpenApiDocument();
@@ -27,13 +29,16 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
     {
         var document = await OpenApiDocument();
 
-        document["paths"]!.AsObject().Select(path => path.Key).ShouldBe(["/notes", "/notes/all", "/notes/{id}"], ignoreOrder: true);
+        document["paths"]!.AsObject().Select(path => path.Key).ShouldBe(["/notes", "/notes/all", "/notes/{id}", "/notes/import"], ignoreOrder: true);
     }
 
     [Theory]
     [InlineData("Note")]
     [InlineData("CreateNoteCommand")]
     [InlineData("UpdateNoteBody")]
+    [InlineData("PatchNoteBody")]
+    [InlineData("ImportNotesItem")]
+    [InlineData("ImportNotesResult")]
     [InlineData("DeleteNoteDeleted")]
     [InlineData("ProblemDetails")]
     [InlineData("HttpValidationProblemDetails")]
@@ -50,6 +55,45 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
         var document = await OpenApiDocument();
 
         document["components"]!["schemas"]!["Note"]!["properties"]!["completed"]!["type"]!.GetValue<string>().ShouldBe("boolean");
+    }
+
+    [Theory]
+    [InlineData("CreateNoteCommand", new[] { "text" })]
+    [InlineData("UpdateNoteBody", new[] { "text", "completed" })]
+    [InlineData("PatchNoteBody", new string[0])]
+    public async Task Should_say_which_members_a_body_requires_and_type_completed_as_a_boolean_never_null(string schema, string[] required)
+    {
+        var body = (await OpenApiDocument())["components"]!["schemas"]![schema]!;
+
+        (body["required"]?.AsArray().Select(name => name!.GetValue<string>()) ?? []).ShouldBe(required, ignoreOrder: true);
+        body["properties"]!["completed"]!["type"]!.GetValue<string>().ShouldBe("boolean");
+        body["properties"]!["text"]!["type"]!.GetValue<string>().ShouldBe("string");
+        body["properties"]!["text"]!["maxLength"]!.GetValue<int>().ShouldBe(100);
+        body["properties"]!["text"]!["minLength"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("skip", 0, int.MaxValue)]
+    [InlineData("take", 1, 1000)]
+    public async Task Should_give_the_paging_values_their_bounds(string name, int minimum, int maximum)
+    {
+        var parameters = (await OpenApiDocument())["paths"]!["/notes"]!["get"]!["parameters"]!.AsArray();
+
+        var schema = parameters.Single(parameter => parameter!["name"]!.GetValue<string>() == name)!["schema"]!;
+        schema["minimum"]!.GetValue<int>().ShouldBe(minimum);
+        schema["maximum"]!.GetValue<int>().ShouldBe(maximum);
+    }
+
+    [Theory]
+    [InlineData("/notes", "post", new[] { "ETag", "Location" })]
+    [InlineData("/notes/{id}", "get", new[] { "ETag" })]
+    [InlineData("/notes/{id}", "put", new[] { "ETag" })]
+    [InlineData("/notes/{id}", "patch", new[] { "ETag" })]
+    public async Task Should_describe_the_headers_of_a_note_answer(string path, string method, string[] headers)
+    {
+        var ok = (await OpenApiDocument())["paths"]![path]![method]!["responses"]!["200"]!;
+
+        ok["headers"]!.AsObject().Select(header => header.Key).ShouldBe(headers, ignoreOrder: true);
     }
 
     [Fact]

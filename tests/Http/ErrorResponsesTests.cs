@@ -112,7 +112,7 @@ public sealed class ErrorResponsesTests(NotesApi api) : IClassFixture<NotesApi>
     {
         await (await _client.GetAsync("/nothing-here")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await _client.GetAsync("/notes/not-a-number")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await _client.PatchAsync("/notes/1", HttpJson.AsJson("{}"))).ShouldBeProblemAsync(HttpStatusCode.MethodNotAllowed);
+        await (await _client.PatchAsync("/notes", HttpJson.AsJson("{}"))).ShouldBeProblemAsync(HttpStatusCode.MethodNotAllowed);
     }
 
     /// <summary>Sends a request and checks that every stored note is as it was before.</summary>

@@ -35,7 +35,7 @@ public sealed class RequestTimeoutTests(RequestTimeoutTests.Api api) : IClassFix
         problem["detail"]!.GetValue<string>().ShouldContain("1 seconds");
 
         await Task.Delay(TimeSpan.FromSeconds(1)); // the export has now waited twice the ordinary limit
-        export.IsCompleted.ShouldBeFalse("GET /notes/all has the longer streaming limit");
+        export.IsCompleted.ShouldBeFalse("GET /notes/all has the longer long-running limit");
         await transaction.RollbackAsync();
 
         var all = await (await export.WaitAsync(TimeSpan.FromSeconds(20))).ShouldBeNoteArrayAsync();

@@ -22,8 +22,15 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         _connectionString = await TestDatabaseServer.CreateDatabaseAsync();
-        _ = Server; // starts the host: the schema is applied before the first request
+        await PrepareDatabaseAsync(_connectionString);
+        StartHost();
     }
+
+    /// <summary>What a fixture puts in its database before the API starts on it.</summary>
+    protected virtual Task PrepareDatabaseAsync(string connectionString) => Task.CompletedTask;
+
+    /// <summary>Starts the API in memory (TestServer): the schema is applied before the first request.</summary>
+    protected virtual void StartHost() => _ = Server;
 
     async Task IAsyncLifetime.DisposeAsync()
     {
@@ -50,6 +57,12 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual string DatabaseConnectionString => ConnectionString;
 
+    /// <summary>
+    /// Configuration a fixture adds to the API's (e.g. a lower limit to reach in a test); fixtures whose settings
+    /// Program reads while it composes the app (before configuration sources are added) apply them with UseSetting.
+    /// </summary>
+    protected virtual IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -65,6 +78,6 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
             ["ssl_mode"] = "",
             // A test host stops at once; the drain is shown against the real process (DrainTests).
             ["Shutdown:DrainSeconds"] = "0",
-        }));
+        }).AddInMemoryCollection(Settings));
     }
 }

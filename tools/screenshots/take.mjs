@@ -1,9 +1,9 @@
 // Takes the documentation's screenshots in Debian's headless Chromium. Run by scripts/screenshots.sh, which
-// starts the API, adminer and a locust run first and passes their addresses.
+// starts the API, adminer, Prometheus and a locust run first and passes their addresses.
 import { chromium } from 'playwright-core';
 import { join } from 'node:path';
 
-const { API_URL, ADMINER_URL, LOCUST_URL, DB_SERVER, DB_NAME, OUT_DIR } = process.env;
+const { API_URL, ADMINER_URL, LOCUST_URL, PROMETHEUS_URL, LOAD_STARTED_MS, LOAD_SECONDS, DB_SERVER, DB_NAME, OUT_DIR } = process.env;
 const shot = (name) => ({ path: join(OUT_DIR, name), fullPage: false });
 
 const browser = await chromium.launch({
@@ -44,6 +44,23 @@ try {
   await page.waitForTimeout(3000);
   await page.screenshot(shot('locust-charts.png'));
   console.log('screenshots: locust-statistics.png, locust-charts.png');
+
+  // Prometheus near the end of the same run: request rate and p99 latency per route, from the recording rules
+  const untilNearEnd = Number(LOAD_STARTED_MS) + (Number(LOAD_SECONDS) - 8) * 1000 - Date.now();
+  if (untilNearEnd > 0) await page.waitForTimeout(untilNearEnd);
+  const notes = '{http_route=~"/notes.*"}';
+  const graphs = new URLSearchParams({
+    'g0.expr': `sum by (http_request_method, http_route) (route:http_server_requests:rate1m${notes})`,
+    'g0.tab': '0', 'g0.range_input': '2m',
+    'g1.expr': `route:http_server_request_duration_seconds:p99_1m${notes}`,
+    'g1.tab': '0', 'g1.range_input': '2m',
+  });
+  const prometheus = await browser.newPage({ viewport: { width: 1280, height: 1560 } });
+  await prometheus.goto(`${PROMETHEUS_URL}/graph?${graphs}`, { waitUntil: 'networkidle' });
+  await prometheus.locator('.rickshaw_legend').nth(1).waitFor({ timeout: 30000 });
+  await prometheus.waitForTimeout(1000);
+  await prometheus.screenshot(shot('prometheus.png'));
+  console.log('screenshots: prometheus.png');
 } finally {
   await browser.close();
 }

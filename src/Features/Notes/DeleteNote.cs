@@ -1,46 +1,68 @@
+using System.Diagnostics;
 using Carter;
 using Marten;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Notes.Infrastructure.OpenApi;
 
 namespace Notes.Features.Notes;
 
-/// <summary>DELETE /notes/{id}: removes a note and says so; 404 when there is none.</summary>
+/// <summary>
+/// DELETE /notes/{id}: removes a note in one atomic statement and says so; 404 when there is none, so of any number
+/// of concurrent deletes of one note exactly one answers 200. With <c>If-Match</c>, only a revision it names (else 412).
+/// </summary>
 public static class DeleteNote
 {
-    /// <returns>Whether there was a note to delete.</returns>
-    public sealed record Command(int Id) : IRequest<bool>;
+    /// <summary>Deletes note <c>Id</c> if it is in one of the revisions <c>IfMatch</c> names (from the header); any when null.</summary>
+    public sealed record Command(int Id, IReadOnlyList<int>? IfMatch = null) : IRequest<Outcome>;
+
+    public abstract record Outcome
+    {
+        public sealed record Deleted : Outcome;
+
+        public sealed record NotFound : Outcome;
+
+        public sealed record PreconditionFailed : Outcome;
+    }
 
     /// <param name="Message">What was done, e.g. "Note with id 7 has been deleted."</param>
     [OpenApiExample("""{"message":"Note with id 7 has been deleted."}""")]
     public sealed record Deleted(string Message);
 
-    internal sealed class Handler(IDocumentSession session) : IRequestHandler<Command, bool>
+    internal sealed class Handler(IDocumentSession session) : IRequestHandler<Command, Outcome>
     {
-        public async Task<bool> Handle(Command command, CancellationToken cancellationToken)
-        {
-            if (!await session.CheckExistsAsync<Note>(command.Id, cancellationToken))
-            {
-                return false;
-            }
+        private const string Sql = $"delete from {Note.Table} where id = $1";
 
-            session.Delete<Note>(command.Id);
-            await session.SaveChangesAsync(cancellationToken);
-            return true;
+        public async Task<Outcome> Handle(Command command, CancellationToken cancellationToken)
+        {
+            await using var statement = command.IfMatch is null
+                ? NoteStatements.Statement(Sql, command.Id)
+                : NoteStatements.Statement(Sql + " and mt_version = any($2)", command.Id, command.IfMatch.ToArray());
+            var deleted = await session.ExecuteAsync(statement, cancellationToken);
+            return deleted == 1
+                ? new Outcome.Deleted()
+                : await session.WhyNotWrittenAsync<Outcome>(command.Id, new Outcome.NotFound(), new Outcome.PreconditionFailed(), cancellationToken);
         }
     }
 
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapDelete("/notes/{id:int}", async Task<Results<Ok<Deleted>, ProblemHttpResult>> (int id, IMediator mediator, CancellationToken cancellationToken) =>
-                    await mediator.Send(new Command(id), cancellationToken)
-                        ? TypedResults.Ok(new Deleted($"Note with id {id} has been deleted."))
-                        : NoteProblems.NotFound(id))
+            app.MapDelete("/notes/{id:int}", async Task<Results<Ok<Deleted>, ProblemHttpResult>> (
+                    int id, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, CancellationToken cancellationToken) =>
+                    await mediator.Send(new Command(id, NoteETags.AcceptedByIfMatch(ifMatch)), cancellationToken) switch
+                    {
+                        Outcome.Deleted => TypedResults.Ok(new Deleted($"Note with id {id} has been deleted.")),
+                        Outcome.NotFound => NoteProblems.NotFound(id),
+                        Outcome.PreconditionFailed => NoteProblems.PreconditionFailed(id, ifMatch),
+                        var other => throw new UnreachableException($"Unknown outcome {other}"),
+                    })
                 .WithTags("Notes")
                 .WithName(nameof(DeleteNote))
                 .WithSummary("Delete a note")
-                .ProducesProblem(StatusCodes.Status404NotFound);
+                .WithDescription("With `If-Match`, only a revision it names is deleted: if the note changed since, the answer is 412 and it stays.")
+                .ProducesProblem(StatusCodes.Status404NotFound)
+                .ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }
 }

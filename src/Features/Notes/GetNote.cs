@@ -2,36 +2,51 @@ using Carter;
 using Marten;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Notes.Features.Notes;
 
-/// <summary>GET /notes/{id}: one note, with its revision as the ETag; 404 when there is none.</summary>
+/// <summary>
+/// GET /notes/{id}: one note, with its revision as the ETag; 404 when there is none, 304 when <c>If-None-Match</c>
+/// names the revision the client already has.
+/// </summary>
 public static class GetNote
 {
-    public sealed record Query(int Id) : IRequest<Note?>;
+    public sealed record Query(int Id) : IRequest<StoredNote?>;
 
-    internal sealed class Handler(IQuerySession session) : IRequestHandler<Query, Note?>
+    internal sealed class Handler(IQuerySession session) : IRequestHandler<Query, StoredNote?>
     {
-        public Task<Note?> Handle(Query query, CancellationToken cancellationToken) =>
-            session.LoadAsync<Note>(query.Id, cancellationToken);
+        private const string Sql = $"select {StoredNote.Columns} from {Note.Table} where id = $1";
+
+        public Task<StoredNote?> Handle(Query query, CancellationToken cancellationToken) =>
+            session.ReadNoteAsync(NoteStatements.Statement(Sql, query.Id), cancellationToken);
     }
 
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/notes/{id:int}", async Task<Results<Ok<Note>, ProblemHttpResult>> (int id, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
+            app.MapGet("/notes/{id:int}", async Task<Results<Utf8ContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> (
+                    int id, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
                 {
                     if (await mediator.Send(new Query(id), cancellationToken) is not { } note)
                     {
                         return NoteProblems.NotFound(id);
                     }
 
-                    response.Headers.ETag = note.ETag();
-                    return TypedResults.Ok(note);
+                    if (NoteETags.IfNoneMatchNames(ifNoneMatch, note.Version))
+                    {
+                        response.Headers.ETag = note.ETag();
+                        return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+                    }
+
+                    return NoteResults.Json(note, response);
                 })
                 .WithTags("Notes")
                 .WithName(nameof(GetNote))
                 .WithSummary("Read one note")
+                .WithDescription("Send `If-None-Match` with the `ETag` you have: while the note is unchanged the answer is 304 with no body.")
+                .ProducesNote()
+                .Produces(StatusCodes.Status304NotModified)
                 .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

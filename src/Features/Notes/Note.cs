@@ -11,6 +11,9 @@ public sealed class Note : IRevisioned
     /// <summary>The seed's column width for a note's text.</summary>
     public const int MaxTextLength = 100;
 
+    /// <summary>Marten's table for notes (in its default schema), which the slices' statements name.</summary>
+    public const string Table = "public.mt_doc_note";
+
     /// <summary>Integer id assigned by Marten's HiLo sequence: 1 for the first note of a fresh database.</summary>
     public int Id { get; set; }
 
@@ -27,5 +30,15 @@ public sealed class Note : IRevisioned
     public int Version { get; set; }
 
     /// <summary>The strong entity tag of this revision, as sent in <c>ETag</c> and expected in <c>If-Match</c>.</summary>
-    public string ETag() => $"\"{Version}\"";
+    public string ETag() => NoteETags.For(Version);
+
+    /// <summary>
+    /// The time to stamp a note with: UTC, to the microsecond, PostgreSQL's precision, so that the note's JSON and its
+    /// <c>created_at</c>/<c>updated_at</c> columns hold the very same instant (sorting and cursors rely on it).
+    /// </summary>
+    public static DateTime Timestamp(TimeProvider clock)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
 }

@@ -1,34 +1,100 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Runtime.CompilerServices;
 using Carter;
+using FluentValidation;
 using Marten;
 using MediatR;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Notes.Infrastructure.Http;
+using Notes.Infrastructure.Streaming;
 
 namespace Notes.Features.Notes;
 
 /// <summary>
-/// GET /notes/all: every note in id order, streamed row by row from PostgreSQL to the response,
-/// so memory stays flat whatever the size of the table.
+/// GET /notes/all: every note (that matches the filters, in the order asked, id by default), streamed to the response
+/// with flat memory whatever the size of the table. Notes are read in pages after a cursor, each on a pooled
+/// connection held only while the page is read, so a slow or stuck reader never holds a database connection; at most
+/// <c>Streams:MaxConcurrent</c> exports run at once (else 503).
 /// </summary>
 public static class StreamAllNotes
 {
-    public sealed record Query : IRequest<IAsyncEnumerable<Note>>;
+    public const int PageSize = 1000;
 
-    internal sealed class Handler(IQuerySession session) : IRequestHandler<Query, IAsyncEnumerable<Note>>
+    public sealed record Query(bool? Completed = null, string? Q = null, string? Sort = null) : IRequest<IAsyncEnumerable<StoredNote>>;
+
+    internal sealed class Validator : AbstractValidator<Query>
     {
-        public Task<IAsyncEnumerable<Note>> Handle(Query query, CancellationToken cancellationToken) =>
-            Task.FromResult(session.Query<Note>().OrderBy(note => note.Id).ToAsyncEnumerable(cancellationToken));
+        public Validator()
+        {
+            RuleFor(query => query.Q).ValidSearch();
+            RuleFor(query => query.Sort).ValidSortKey();
+        }
+    }
+
+    internal sealed class Handler(IQuerySession session, StreamSlots slots) : IRequestHandler<Query, IAsyncEnumerable<StoredNote>>
+    {
+        public Task<IAsyncEnumerable<StoredNote>> Handle(Query query, CancellationToken cancellationToken) =>
+            Task.FromResult(Read(query, cancellationToken));
+
+        private async IAsyncEnumerable<StoredNote> Read(Query query, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            using var slot = slots.Enter();
+            string? after = null;
+            while (true)
+            {
+                var (page, next) = await ReadPageAsync(new NoteListing.Listing(query.Completed, query.Q, query.Sort, after), query.Sort, cancellationToken);
+                foreach (var note in page)
+                {
+                    yield return note;
+                }
+
+                if (next is null)
+                {
+                    yield break;
+                }
+
+                after = next;
+            }
+        }
+
+        /// <summary>One page, read whole so that its connection goes back to the pool before the page is written.</summary>
+        private async Task<(List<StoredNote> Page, string? Next)> ReadPageAsync(NoteListing.Listing listing, string? sort, CancellationToken cancellationToken)
+        {
+            await using var command = listing.Page(skip: 0, take: PageSize, count: false);
+            await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+            var page = new List<StoredNote>(PageSize);
+            string? next = null;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                page.Add(StoredNote.Read(reader));
+                if (page.Count == PageSize)
+                {
+                    next = NoteListing.CursorAfter(page[^1].Id, reader.GetDateTime(3), reader.GetDateTime(4), sort);
+                }
+            }
+
+            return (page, next);
+        }
     }
 
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/notes/all", async Task<Ok<IAsyncEnumerable<Note>>> (IMediator mediator, CancellationToken cancellationToken) =>
-                    TypedResults.Ok(await mediator.Send(new Query(), cancellationToken)))
-                .WithRequestTimeout(RequestTimeoutSetup.Streaming) // streams for as long as there are notes
+            app.MapGet("/notes/all", async Task<JsonArrayResult<StoredNote>> (
+                    IMediator mediator,
+                    CancellationToken cancellationToken,
+                    [Description("Only notes that are (`true`) or are not (`false`) completed.")] bool? completed,
+                    [Description("Full-text search, as for GET /notes.")][MaxLength(NoteListing.MaxSearchLength)] string? q,
+                    [Description("The order, as for GET /notes (default `id`).")] string? sort) =>
+                    new JsonArrayResult<StoredNote>(await mediator.Send(new Query(completed, q, sort), cancellationToken), note => note.Json))
+                .Produces<Note[]>(StatusCodes.Status200OK, "application/json")
+                .WithRequestTimeout(RequestTimeoutSetup.LongRunning) // streams for as long as there are notes
                 .WithTags("Notes")
                 .WithName(nameof(StreamAllNotes))
                 .WithSummary("Read every note, streamed")
-                .WithDescription("Every note in id order, written to the response as it is read from the database: memory stays flat at any table size.");
+                .WithDescription("Every note (that matches the filters, in the order asked; id order by default), written to the response as it is read from the database: memory stays flat at any table size. Notes created or deleted during the export may or may not be in it. A failure midway aborts the connection (the transfer is seen to break, never a short array). At most a configured number of exports run at once: past it, 503 with `Retry-After`.")
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+                .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -17,6 +17,9 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(5);
 
+    /// <summary>The advisory lock under which one instance at a time applies the schema ("notes" in ASCII).</summary>
+    private const long SchemaLockKey = 0x6e6f746573;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = DatabaseSettings.Resolve(configuration);
@@ -37,10 +40,19 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
         {
             try
             {
-                await ProbeAsync(settings, Left(), cancellationToken).WaitAsync(Left(), time, cancellationToken);
-                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate)
-                    .WaitAsync(Left(), time, cancellationToken);
-                LogSchemaReady(logger);
+                await using (var connection = await ConnectAsync(settings, Left(), cancellationToken).WaitAsync(Left(), time, cancellationToken))
+                {
+                    // Instances starting together on a fresh database would race to create the same functions
+                    // (23505 on pg_proc): one applies the schema at a time, the others wait for it, then find it done.
+                    // The lock belongs to this connection's session and ends with it.
+                    await using var takeLock = new NpgsqlCommand($"select pg_advisory_lock({SchemaLockKey})", connection);
+                    await takeLock.ExecuteNonQueryAsync(cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                    await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate)
+                        .WaitAsync(Left(), time, cancellationToken);
+                    var filled = await FillNewColumnsAsync(connection, cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                    LogSchemaReady(logger, filled);
+                }
+
                 return;
             }
             catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is not OperationCanceledException)
@@ -49,14 +61,16 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
             }
             catch (Exception exception) when (DatabaseErrors.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
             {
+                // A TimeoutException of its own is an attempt cut at the time left: the server said nothing.
+                var reason = exception is TimeoutException ? "no answer" : DatabaseErrors.Reason(exception);
                 if (time.GetElapsedTime(started) + delay >= patience)
                 {
                     throw new StartupException(
                         $"the database {database} did not answer within {patience.TotalSeconds:0.##} s "
-                        + $"(Database:StartupTimeoutSeconds); the last attempt: {DatabaseErrors.Reason(exception)}", exception);
+                        + $"(Database:StartupTimeoutSeconds); the last attempt: {reason}", exception);
                 }
 
-                LogWaiting(logger, DatabaseErrors.Reason(exception), delay.TotalSeconds);
+                LogWaiting(logger, reason, delay.TotalSeconds);
                 await Task.Delay(delay, time, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestRetryDelay.Ticks));
             }
@@ -69,6 +83,24 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// A database made before completed, createdAt and updatedAt became columns gets them from each note's JSON
+    /// (Marten fills a new duplicated column as it adds it; this covers any row it left empty).
+    /// </summary>
+    private async Task<int> FillNewColumnsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $$"""
+            update {{store.Options.DatabaseSchemaName}}.mt_doc_note
+            set completed = (data ->> 'completed')::boolean,
+                created_at = (data ->> 'createdAt')::timestamptz,
+                updated_at = (data ->> 'updatedAt')::timestamptz
+            where completed is null or created_at is null or updated_at is null
+            """,
+            connection);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     private static NpgsqlException? Refusal(Exception exception)
     {
@@ -83,21 +115,28 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
         return null;
     }
 
-    /// <summary>One connection and <c>select 1</c>, with connect and command timeouts no longer than the time left.</summary>
-    private static async Task ProbeAsync(NpgsqlConnectionStringBuilder settings, TimeSpan left, CancellationToken cancellationToken)
+    /// <summary>A connection of its own (not pooled), with connect and command timeouts no longer than the time left.</summary>
+    private static async Task<NpgsqlConnection> ConnectAsync(NpgsqlConnectionStringBuilder settings, TimeSpan left, CancellationToken cancellationToken)
     {
         var seconds = (int)Math.Clamp(Math.Ceiling(left.TotalSeconds), 1, settings.Timeout is > 0 ? settings.Timeout : int.MaxValue);
-        var probe = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
+        var own = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
         {
             Timeout = seconds,
             CommandTimeout = seconds,
             Pooling = false,
             ApplicationName = "notes-api start-up",
         };
-        await using var connection = new NpgsqlConnection(probe.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("select 1", connection);
-        await command.ExecuteScalarAsync(cancellationToken);
+        var connection = new NpgsqlConnection(own.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Using database {Database}")]
@@ -106,8 +145,8 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
     [LoggerMessage(Level = LogLevel.Information, Message = "Queries read from {Database}")]
     private static partial void LogQueriesDatabase(ILogger logger, string database);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date")]
-    private static partial void LogSchemaReady(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date ({Filled} notes given their new columns)")]
+    private static partial void LogSchemaReady(ILogger logger, int filled);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database not reachable yet ({Reason}); trying again in {Seconds:0.##} s")]
     private static partial void LogWaiting(ILogger logger, string reason, double seconds);

@@ -1,12 +1,16 @@
 using JasperFx;
 using Marten;
 using Notes.Features.Notes;
+using NpgsqlTypes;
 using Weasel.Core;
 
 namespace Notes.Infrastructure.Database;
 
 public static class MartenSetup
 {
+    /// <summary>The text search configuration of the notes' full-text index and of every search (see docs/api.md).</summary>
+    public const string TextSearchConfig = "simple";
+
     public static IServiceCollection AddNotesDatabase(this IServiceCollection services)
     {
         services
@@ -15,6 +19,11 @@ public static class MartenSetup
                 var configuration = provider.GetRequiredService<IConfiguration>();
                 var connection = DatabaseSettings.Resolve(configuration);
                 connection.ApplicationName ??= "notes-api";
+                // The slices' statements are few and run again and again: Npgsql prepares them after a few uses.
+                if (connection.MaxAutoPrepare == 0)
+                {
+                    connection.MaxAutoPrepare = 64;
+                }
 
                 var options = new StoreOptions();
                 options.Connection(DatabaseSettings.DataSourceConnectionString(connection));
@@ -32,17 +41,23 @@ public static class MartenSetup
 
                 // Stored JSON is the wire JSON: camelCase System.Text.Json on both sides.
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-                // Integer ids come from Marten's HiLo sequence; IRevisioned adds the numeric revision behind ETags.
-                options.Schema.For<Note>();
+                // Integer ids come from Marten's HiLo table (see HiLoIds); IRevisioned adds the numeric revision behind ETags.
+                // completed, createdAt and updatedAt are also columns (readable in adminer), indexed for the filters and
+                // sorts of the lists; the text has a full-text index.
+                options.Schema.For<Note>()
+                    .Duplicate(note => note.Completed)
+                    .Duplicate(note => note.CreatedAt, pgType: "timestamptz", dbType: NpgsqlDbType.TimestampTz)
+                    .Duplicate(note => note.UpdatedAt, pgType: "timestamptz", dbType: NpgsqlDbType.TimestampTz)
+                    .FullTextIndex(TextSearchConfig, note => note.Text);
                 // The schema is applied once at start-up (DatabaseStartup), never lazily on a request's path.
                 options.AutoCreateSchemaObjects = AutoCreate.None;
                 return options;
             })
             .BuildSessionsWith<NotesSessionFactory>();
 
+        services.AddSingleton(typeof(HiLoIds<>));
         services.AddSingleton<QueryDatabase>();
         services.AddHostedService<DatabaseStartup>();
-        services.AddHostedService<IdBlockStartup>(); // after the schema: hosted services start in order
         return services;
     }
 }

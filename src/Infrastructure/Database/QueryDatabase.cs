@@ -24,6 +24,12 @@ internal sealed class QueryDatabase : IAsyncDisposable
         }
 
         settings.ApplicationName ??= "notes-api-queries";
+        // as for the commands' connection (MartenSetup): the slices' few statements are prepared after a few uses
+        if (settings.MaxAutoPrepare == 0)
+        {
+            settings.MaxAutoPrepare = 64;
+        }
+
         _dataSource = NpgsqlDataSource.Create(DatabaseSettings.DataSourceConnectionString(settings));
         Database = new MartenDatabase(options, _dataSource, Identifier);
     }

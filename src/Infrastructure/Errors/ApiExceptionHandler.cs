@@ -29,8 +29,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             BadHttpRequestException { InnerException: JsonException json } => InvalidJson(json),
             JsonException json => InvalidJson(json),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(
-                StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body is larger than this API accepts."),
-            BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "Bad request", badRequest.Message),
+                StatusCodes.Status413PayloadTooLarge, ProblemDetailsSetup.TooLargeTitle, ProblemDetailsSetup.TooLargeDetail),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } unsupported => Problem(
+                StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", unsupported.Message),
+            BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "Bad request", BindingMessages.Explain(badRequest.Message)),
+            ServerBusyException busy => Busy(httpContext, busy),
             ConcurrencyException => Problem(
                 StatusCodes.Status409Conflict, "Conflict", "The note was changed by other requests while this one ran; send it again."),
             _ when DatabaseErrors.IsUnavailable(exception) => Unavailable(httpContext, exception),
@@ -49,7 +52,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     private static HttpValidationProblemDetails ValidationProblem(ValidationException exception)
     {
         var errors = exception.Errors
-            .GroupBy(failure => JsonNamingPolicy.CamelCase.ConvertName(failure.PropertyName))
+            .GroupBy(failure => FieldName(failure.PropertyName))
             .ToDictionary(group => group.Key, group => group.Select(failure => failure.ErrorMessage).ToArray());
         return new HttpValidationProblemDetails(errors)
         {
@@ -58,6 +61,10 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             Detail = string.Join(" ", errors.Values.SelectMany(messages => messages)),
         };
     }
+
+    /// <summary>A member's path as the client wrote it: <c>Text</c> is <c>text</c>, <c>[3].Text</c> is <c>[3].text</c>.</summary>
+    private static string FieldName(string propertyPath) =>
+        string.Join('.', propertyPath.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
 
     private static ProblemDetails InvalidJson(JsonException exception)
     {
@@ -82,6 +89,12 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             StatusCodes.Status503ServiceUnavailable,
             "Service unavailable",
             $"The database is not reachable right now; try again in {RetryAfterSeconds} seconds.");
+    }
+
+    private static ProblemDetails Busy(HttpContext httpContext, ServerBusyException busy)
+    {
+        httpContext.Response.Headers.RetryAfter = busy.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(StatusCodes.Status503ServiceUnavailable, busy.Title, busy.Message);
     }
 
     private ProblemDetails Unexpected(Exception exception)

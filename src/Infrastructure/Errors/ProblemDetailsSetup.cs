@@ -5,11 +5,20 @@ namespace Notes.Infrastructure.Errors;
 /// <summary>Every error is an RFC 9457 problem details response with status, title, detail and a trace id.</summary>
 public static class ProblemDetailsSetup
 {
+    public const string TooLargeTitle = "Request body too large";
+    public const string TooLargeDetail = "The request body is larger than this endpoint accepts.";
+
     public static IServiceCollection AddNotesProblemDetails(this IServiceCollection services)
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
+            if (problem.Status == StatusCodes.Status413PayloadTooLarge)
+            {
+                // Kestrel stops a chunked body itself: the same words as for a declared length, whichever noticed first.
+                (problem.Title, problem.Detail) = (TooLargeTitle, TooLargeDetail);
+            }
+
             problem.Instance ??= context.HttpContext.Request.Path;
             problem.Detail ??= problem.Title;
             problem.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;

@@ -37,15 +37,21 @@ public static class HttpSetup
         return app;
     }
 
-    /// <summary>
-    /// After routing, as they read the endpoint's metadata (a preflight is answered before the rate limit), and
-    /// then the body read whole, within the request's time limit.
-    /// </summary>
+    /// <summary>After routing, as they read the endpoint's metadata (a preflight is answered before the rate limit).</summary>
     public static WebApplication UseNotesRequestPolicies(this WebApplication app)
     {
         app.UseCors();
         app.UseRateLimiter();
         app.UseRequestTimeouts();
+        return app;
+    }
+
+    /// <summary>
+    /// Last before the endpoints: inside the request timeout, and after anything that sets the request's body size
+    /// limit, which can no longer change once the body is read.
+    /// </summary>
+    public static WebApplication UseNotesWholeRequestBodies(this WebApplication app)
+    {
         app.UseMiddleware<WholeRequestBody>();
         return app;
     }

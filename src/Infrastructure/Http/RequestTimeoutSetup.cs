@@ -4,15 +4,15 @@ namespace Notes.Infrastructure.Http;
 
 /// <summary>
 /// No request holds its connection past <c>RequestTimeouts:Seconds</c> (30): its work is cancelled (a database
-/// query included) and it is answered 503 with problem details. An endpoint that legitimately runs longer, as
-/// the streamed export does, names the <see cref="Streaming"/> policy (<c>RequestTimeouts:StreamingSeconds</c>,
-/// 600) with <c>.WithRequestTimeout(RequestTimeoutSetup.Streaming)</c>, or opts out with <c>.DisableRequestTimeout()</c>.
+/// query included) and it is answered 503 with problem details. An endpoint that legitimately runs longer (a
+/// streamed export, a large upload) names the <see cref="LongRunning"/> policy (<c>RequestTimeouts:LongRunningSeconds</c>,
+/// 600) with <c>.WithRequestTimeout(RequestTimeoutSetup.LongRunning)</c>, or opts out with <c>.DisableRequestTimeout()</c>.
 /// A setting of 0 turns its limit off.
 /// </summary>
 public static class RequestTimeoutSetup
 {
-    /// <summary>The policy for responses that stream for as long as there is data, such as <c>GET /notes/all</c>.</summary>
-    public const string Streaming = "streaming";
+    /// <summary>The policy for endpoints that run long by nature, such as the streamed <c>GET /notes/all</c>.</summary>
+    public const string LongRunning = "long-running";
 
     public static IServiceCollection AddNotesRequestTimeouts(this IServiceCollection services)
     {
@@ -20,7 +20,7 @@ public static class RequestTimeoutSetup
         services.AddOptions<RequestTimeoutOptions>().Configure<IConfiguration>((options, configuration) =>
         {
             options.DefaultPolicy = Policy(configuration.GetValue("RequestTimeouts:Seconds", 30));
-            options.AddPolicy(Streaming, Policy(configuration.GetValue("RequestTimeouts:StreamingSeconds", 600)));
+            options.AddPolicy(LongRunning, Policy(configuration.GetValue("RequestTimeouts:LongRunningSeconds", 600)));
         });
         return services;
     }

@@ -1,6 +1,9 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Net.Http.Headers;
 
 namespace Notes.Infrastructure.Json;
 
@@ -25,22 +28,48 @@ public static class JsonSetup
 
     /// <summary>
     /// A body that is JSON is read as JSON whatever type it declares (the seed's README posts with
-    /// <c>curl --data</c>, which declares a form), and a body over <see cref="MaxRequestBodyBytes"/> is refused.
+    /// <c>curl --data</c>, which declares a form); JSON declared in another charset than UTF-8 is refused (415).
     /// </summary>
     public static WebApplication UseNotesJsonBodies(this WebApplication app)
     {
         app.Use(async (context, next) =>
         {
             var request = context.Request;
-            if (request.ContentLength > MaxRequestBodyBytes)
-            {
-                throw new Microsoft.AspNetCore.Http.BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
-            }
-
             var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
             if ((hasBody || request.ContentType is not null) && !request.HasJsonContentType())
             {
                 request.ContentType = "application/json";
+            }
+            else if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.Charset is { Length: > 0 } charset
+                && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new Microsoft.AspNetCore.Http.BadHttpRequestException(
+                    $"JSON bodies must be UTF-8; this one declares charset '{charset}'.", StatusCodes.Status415UnsupportedMediaType);
+            }
+
+            await next(context);
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// After routing: a body over its endpoint's limit (<see cref="MaxRequestBodyBytes"/> unless the endpoint says
+    /// otherwise with <see cref="IRequestSizeLimitMetadata"/>) is refused with 413, at once when its length is declared,
+    /// else by Kestrel as it arrives.
+    /// </summary>
+    public static WebApplication UseNotesBodyLimits(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? MaxRequestBodyBytes;
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+            {
+                feature.MaxRequestBodySize = limit;
+            }
+
+            if (context.Request.ContentLength > limit)
+            {
+                throw new Microsoft.AspNetCore.Http.BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
             }
 
             await next(context);

@@ -1,5 +1,6 @@
 using FluentValidation;
 using MediatR;
+using Notes.Infrastructure.Telemetry;
 
 namespace Notes.Infrastructure.Mediation;
 
@@ -9,7 +10,7 @@ namespace Notes.Infrastructure.Mediation;
 /// </summary>
 public static class MediatorSetup
 {
-    public static IServiceCollection AddNotesMediator(this IServiceCollection services)
+    public static IServiceCollection AddNotesMediator(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<ServiceFactory>(provider => provider.GetService);
         services.AddScoped<IMediator, Mediator>();
@@ -19,6 +20,12 @@ public static class MediatorSetup
             .AddClasses(classes => classes.AssignableTo(typeof(IRequestHandler<,>)), publicOnly: false)
             .AsImplementedInterfaces()
             .WithScopedLifetime());
+
+        // Use-case telemetry wraps validation, so that a broken rule is measured as the use case's outcome.
+        if (TelemetrySettings.From(configuration).Enabled)
+        {
+            services.AddSingleton(typeof(IPipelineBehavior<,>), typeof(UseCaseTelemetryBehavior<,>));
+        }
 
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -12,8 +13,10 @@ public static class OpenApiSetup
         services.AddOpenApi(options =>
         {
             // Nested request types are named after their use case: CreateNoteCommand, UpdateNoteBody, ...
-            options.CreateSchemaReferenceId = typeInfo => typeInfo.Type.DeclaringType is { } useCase && !typeInfo.Type.IsGenericType
-                ? useCase.Name + typeInfo.Type.Name
+            // Merge patch members are inlined: each is its value's schema.
+            options.CreateSchemaReferenceId = typeInfo =>
+                SchemaTransformer.IsPatchMember(typeInfo.Type) ? null
+                : typeInfo.Type.DeclaringType is { } useCase && !typeInfo.Type.IsGenericType ? useCase.Name + typeInfo.Type.Name
                 : OpenApiOptions.CreateDefaultSchemaReferenceId(typeInfo);
             options.AddDocumentTransformer((document, _, _) =>
             {
@@ -36,6 +39,16 @@ public static class OpenApiSetup
                             ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", context.Document) },
                         },
                     };
+                }
+
+                foreach (var header in context.Description.ActionDescriptor.EndpointMetadata.OfType<ResponseHeaderMetadata>())
+                {
+                    if (operation.Responses?.TryGetValue(header.StatusCode.ToString(CultureInfo.InvariantCulture), out var response) == true
+                        && response is OpenApiResponse described)
+                    {
+                        described.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                        described.Headers[header.Name] = new OpenApiHeader { Description = header.Description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                    }
                 }
 
                 return Task.CompletedTask;

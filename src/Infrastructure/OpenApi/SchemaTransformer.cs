@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Notes.Infrastructure.Json;
 
 namespace Notes.Infrastructure.OpenApi;
 
@@ -12,10 +13,24 @@ internal sealed class SchemaTransformer : IOpenApiSchemaTransformer
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = context.JsonTypeInfo.Type;
+        // The members of a merge patch are never required: one left out stays as it is.
+        foreach (var property in context.JsonTypeInfo.Properties.Where(property => IsPatchMember(property.PropertyType)))
+        {
+            schema.Required?.Remove(property.Name);
+        }
+
+        if (IsPatchMember(type))
+        {
+            // A merge patch member is its value when present; leaving it out leaves the field as it is.
+            type = Nullable.GetUnderlyingType(type.GetGenericArguments()[0]) ?? type.GetGenericArguments()[0];
+            schema.Type = type == typeof(string) ? JsonSchemaType.String : null;
+        }
+
         if (type == typeof(bool) || type == typeof(bool?))
         {
-            // LenientBooleanConverter hides the type from the generator.
-            schema.Type = type == typeof(bool) ? JsonSchemaType.Boolean : JsonSchemaType.Boolean | JsonSchemaType.Null;
+            // LenientBooleanConverter hides the type from the generator. Null is never accepted where a boolean is
+            // expected (a bool? member only tells a missing value from a given one): the type is boolean.
+            schema.Type = JsonSchemaType.Boolean;
             schema.Description = $"{schema.Description} The strings \"true\" and \"false\" are read as booleans too.".Trim();
         }
         else if (type == typeof(HttpValidationProblemDetails))
@@ -41,4 +56,6 @@ internal sealed class SchemaTransformer : IOpenApiSchemaTransformer
 
         return Task.CompletedTask;
     }
+
+    public static bool IsPatchMember(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(PatchMember<>);
 }

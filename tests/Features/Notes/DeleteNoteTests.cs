@@ -11,9 +11,9 @@ public sealed class DeleteNoteTests(NotesApi api) : IClassFixture<NotesApi>
         var note = await api.SendAsync(new CreateNote.Command("Temporary"));
         var kept = await api.SendAsync(new CreateNote.Command("Kept"));
 
-        var deleted = await api.SendAsync(new DeleteNote.Command(note.Id));
+        var outcome = await api.SendAsync(new DeleteNote.Command(note.Id));
 
-        deleted.ShouldBeTrue();
+        outcome.ShouldBeOfType<DeleteNote.Outcome.Deleted>();
         (await api.SendAsync(new GetNote.Query(note.Id))).ShouldBeNull();
         (await api.SendAsync(new GetNote.Query(kept.Id))).ShouldNotBeNull();
     }
@@ -21,9 +21,9 @@ public sealed class DeleteNoteTests(NotesApi api) : IClassFixture<NotesApi>
     [Fact]
     public async Task Should_report_an_unknown_id()
     {
-        var deleted = await api.SendAsync(new DeleteNote.Command(987_654));
+        var outcome = await api.SendAsync(new DeleteNote.Command(987_654));
 
-        deleted.ShouldBeFalse();
+        outcome.ShouldBeOfType<DeleteNote.Outcome.NotFound>();
     }
 
     [Fact]
@@ -31,7 +31,44 @@ public sealed class DeleteNoteTests(NotesApi api) : IClassFixture<NotesApi>
     {
         var note = await api.SendAsync(new CreateNote.Command("Twice"));
 
-        (await api.SendAsync(new DeleteNote.Command(note.Id))).ShouldBeTrue();
-        (await api.SendAsync(new DeleteNote.Command(note.Id))).ShouldBeFalse();
+        (await api.SendAsync(new DeleteNote.Command(note.Id))).ShouldBeOfType<DeleteNote.Outcome.Deleted>();
+        (await api.SendAsync(new DeleteNote.Command(note.Id))).ShouldBeOfType<DeleteNote.Outcome.NotFound>();
+    }
+
+    [Fact]
+    public async Task Should_let_exactly_one_of_many_concurrent_deletes_of_a_note_succeed()
+    {
+        for (var trial = 0; trial < 20; trial++)
+        {
+            var note = await api.SendAsync(new CreateNote.Command($"raced {trial}"));
+
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => api.SendAsync(new DeleteNote.Command(note.Id))));
+
+            outcomes.Count(outcome => outcome is DeleteNote.Outcome.Deleted).ShouldBe(1, $"trial {trial}");
+            outcomes.Count(outcome => outcome is DeleteNote.Outcome.NotFound).ShouldBe(7, $"trial {trial}");
+        }
+    }
+
+    [Fact]
+    public async Task Should_keep_a_note_whose_revision_is_not_the_one_if_match_names()
+    {
+        var note = await api.SendAsync(new CreateNote.Command("Changed since"));
+        await api.SendAsync(new UpdateNote.Command(note.Id, "Changed", Completed: false));
+
+        var outcome = await api.SendAsync(new DeleteNote.Command(note.Id, IfMatch: [note.Version]));
+
+        outcome.ShouldBeOfType<DeleteNote.Outcome.PreconditionFailed>();
+        (await api.SendAsync(new GetNote.Query(note.Id))).ShouldNotBeNull().Text.ShouldBe("Changed");
+    }
+
+    [Fact]
+    public async Task Should_delete_a_note_whose_revision_if_match_names()
+    {
+        var note = await api.SendAsync(new CreateNote.Command("Current"));
+
+        var outcome = await api.SendAsync(new DeleteNote.Command(note.Id, IfMatch: [note.Version]));
+
+        outcome.ShouldBeOfType<DeleteNote.Outcome.Deleted>();
+        (await api.SendAsync(new GetNote.Query(note.Id))).ShouldBeNull();
     }
 }

@@ -25,9 +25,11 @@ public sealed class ListNotesTests(ListNotesTests.FortyFiveNotes api) : IClassFi
     {
         var page = await api.SendAsync(new ListNotes.Query());
 
-        page.Count.ShouldBe(20);
-        page.Select(note => note.Id).ShouldBe(Enumerable.Range(1, 20));
-        page[0].Text.ShouldBe("note 1");
+        page.Notes.Count.ShouldBe(20);
+        page.Notes.Select(note => note.Id).ShouldBe(Enumerable.Range(1, 20));
+        page.Notes[0].Text.ShouldBe("note 1");
+        page.Total.ShouldBe(45);
+        page.Next.ShouldBe("20");
     }
 
     [Fact]
@@ -35,7 +37,8 @@ public sealed class ListNotesTests(ListNotesTests.FortyFiveNotes api) : IClassFi
     {
         var page = await api.SendAsync(new ListNotes.Query(Skip: 40, Take: 10));
 
-        page.Select(note => note.Text).ShouldBe(["note 41", "note 42", "note 43", "note 44", "note 45"]);
+        page.Notes.Select(note => note.Text).ShouldBe(["note 41", "note 42", "note 43", "note 44", "note 45"]);
+        page.Next.ShouldBeNull(); // the page is not full: there is no next one
     }
 
     [Fact]
@@ -43,7 +46,8 @@ public sealed class ListNotesTests(ListNotesTests.FortyFiveNotes api) : IClassFi
     {
         var page = await api.SendAsync(new ListNotes.Query(Skip: 45));
 
-        page.ShouldBeEmpty();
+        page.Notes.ShouldBeEmpty();
+        page.Total.ShouldBe(45);
     }
 
     [Fact]
@@ -70,6 +74,63 @@ public sealed class ListNotesTests(ListNotesTests.FortyFiveNotes api) : IClassFi
     {
         var page = await api.SendAsync(new ListNotes.Query(Take: 1000));
 
-        page.Count.ShouldBe(await api.QueryAsync(session => session.Query<Note>().CountAsync()));
+        page.Notes.Count.ShouldBe(await api.QueryAsync(session => session.Query<Note>().CountAsync()));
+    }
+
+    [Fact]
+    public async Task Should_continue_after_a_cursor_through_every_note_exactly_once()
+    {
+        var seen = new List<int>();
+        string? after = null;
+        do
+        {
+            var page = await api.SendAsync(new ListNotes.Query(Take: 7, After: after));
+            seen.AddRange(page.Notes.Select(note => note.Id));
+            after = page.Next;
+        }
+        while (after is not null);
+
+        seen.ShouldBe(Enumerable.Range(1, 45));
+    }
+
+    [Theory]
+    [InlineData("id", "20")]
+    [InlineData("-id", "0")]
+    [InlineData("-id", "26")]
+    public async Task Should_take_a_plain_id_as_the_cursor_of_the_id_orders(string sort, string after)
+    {
+        var page = await api.SendAsync(new ListNotes.Query(Take: 3, Sort: sort, After: after));
+
+        page.Notes.Select(note => note.Id).ShouldBe(sort == "id" ? [21, 22, 23] : after == "0" ? [] : [25, 24, 23]);
+    }
+
+    [Theory]
+    [InlineData("id", "abc")]
+    [InlineData("id", "-1")]
+    [InlineData("id", "1.5")]
+    [InlineData("createdAt", "20")]
+    [InlineData("createdAt", "not-a-cursor!")]
+    [InlineData("-updatedAt", "Y3JlYXRlZEF0OjE6Mg")] // a cursor of createdAt, not of updatedAt
+    public async Task Should_reject_a_cursor_that_is_not_one_of_the_order(string sort, string after)
+    {
+        var failure = await Should.ThrowAsync<ValidationException>(() => api.SendAsync(new ListNotes.Query(Sort: sort, After: after)));
+
+        failure.Errors.ShouldHaveSingleItem().PropertyName.ShouldBe("After");
+    }
+
+    [Fact]
+    public async Task Should_reject_an_unknown_sort_key_naming_the_allowed_ones()
+    {
+        var failure = await Should.ThrowAsync<ValidationException>(() => api.SendAsync(new ListNotes.Query(Sort: "colour")));
+
+        failure.Errors.ShouldHaveSingleItem().ErrorMessage.ShouldBe("'sort' must be one of id, -id, createdAt, -createdAt, updatedAt, -updatedAt, not 'colour'.");
+    }
+
+    [Fact]
+    public async Task Should_reject_a_search_over_100_characters()
+    {
+        var failure = await Should.ThrowAsync<ValidationException>(() => api.SendAsync(new ListNotes.Query(Q: new string('m', 101))));
+
+        failure.Errors.ShouldHaveSingleItem().ErrorMessage.ShouldBe("'q' must be at most 100 characters (it was 101).");
     }
 }

@@ -18,7 +18,7 @@ public sealed class StreamAllNotesTests(NotesApi api) : IClassFixture<NotesApi>
 
         await using var scope = api.Services.CreateAsyncScope();
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
-        var streamed = new List<Note>();
+        var streamed = new List<StoredNote>();
         await foreach (var note in await mediator.Send(new StreamAllNotes.Query()))
         {
             streamed.Add(note);

@@ -13,7 +13,7 @@ public sealed class UpdateNoteTests(NotesApi api) : IClassFixture<NotesApi>
 
         var outcome = await api.SendAsync(new UpdateNote.Command(created.Id, "Final", Completed: true));
 
-        var updated = outcome.ShouldBeOfType<UpdateNote.Outcome.Updated>().Note;
+        var updated = outcome.ShouldBeOfType<WriteOutcome.Written>().Note;
         updated.Text.ShouldBe("Final");
         updated.Completed.ShouldBeTrue();
         updated.CreatedAt.ShouldBe(created.CreatedAt);
@@ -24,7 +24,19 @@ public sealed class UpdateNoteTests(NotesApi api) : IClassFixture<NotesApi>
         stored.ShouldNotBeNull();
         stored.Text.ShouldBe("Final");
         stored.Completed.ShouldBeTrue();
+        stored.UpdatedAt.ShouldBe(updated.UpdatedAt);
         stored.Version.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Should_keep_the_columns_beside_the_json_in_step()
+    {
+        var created = await api.SendAsync(new CreateNote.Command("Columns"));
+
+        await api.SendAsync(new UpdateNote.Command(created.Id, "Columns", Completed: true));
+
+        var columns = await api.QueryAsync(session => session.NoteColumnsAsync(created.Id));
+        columns.ShouldBe((true, true, true));
     }
 
     [Fact]
@@ -32,7 +44,15 @@ public sealed class UpdateNoteTests(NotesApi api) : IClassFixture<NotesApi>
     {
         var outcome = await api.SendAsync(new UpdateNote.Command(987_654, "Anything", Completed: false));
 
-        outcome.ShouldBeOfType<UpdateNote.Outcome.NotFound>();
+        outcome.ShouldBeOfType<WriteOutcome.NotFound>();
+    }
+
+    [Fact]
+    public async Task Should_report_an_unknown_id_before_a_stale_if_match()
+    {
+        var outcome = await api.SendAsync(new UpdateNote.Command(987_654, "Anything", Completed: false, IfMatch: [1]));
+
+        outcome.ShouldBeOfType<WriteOutcome.NotFound>();
     }
 
     [Fact]
@@ -40,19 +60,20 @@ public sealed class UpdateNoteTests(NotesApi api) : IClassFixture<NotesApi>
     {
         var created = await api.SendAsync(new CreateNote.Command("v1"));
 
-        var outcome = await api.SendAsync(new UpdateNote.Command(created.Id, "v2", Completed: false, IfMatch: created.ETag()));
+        var outcome = await api.SendAsync(new UpdateNote.Command(created.Id, "v2", Completed: false, IfMatch: [created.Version]));
 
-        outcome.ShouldBeOfType<UpdateNote.Outcome.Updated>().Note.Text.ShouldBe("v2");
+        outcome.ShouldBeOfType<WriteOutcome.Written>().Note.Text.ShouldBe("v2");
     }
 
     [Fact]
-    public async Task Should_update_when_if_match_is_a_wildcard()
+    public async Task Should_update_when_any_revision_if_match_names_is_the_current_one()
     {
         var created = await api.SendAsync(new CreateNote.Command("v1"));
+        await api.SendAsync(new UpdateNote.Command(created.Id, "v2", Completed: false));
 
-        var outcome = await api.SendAsync(new UpdateNote.Command(created.Id, "v2", Completed: false, IfMatch: "*"));
+        var outcome = await api.SendAsync(new UpdateNote.Command(created.Id, "v3", Completed: false, IfMatch: [9, 2, 1]));
 
-        outcome.ShouldBeOfType<UpdateNote.Outcome.Updated>();
+        outcome.ShouldBeOfType<WriteOutcome.Written>().Note.Version.ShouldBe(3);
     }
 
     [Fact]
@@ -61,25 +82,55 @@ public sealed class UpdateNoteTests(NotesApi api) : IClassFixture<NotesApi>
         var created = await api.SendAsync(new CreateNote.Command("v1"));
         await api.SendAsync(new UpdateNote.Command(created.Id, "someone else's edit", Completed: true));
 
-        var outcome = await api.SendAsync(new UpdateNote.Command(created.Id, "my stale edit", Completed: false, IfMatch: created.ETag()));
+        var outcome = await api.SendAsync(new UpdateNote.Command(created.Id, "my stale edit", Completed: false, IfMatch: [created.Version]));
 
-        outcome.ShouldBeOfType<UpdateNote.Outcome.VersionMismatch>();
+        outcome.ShouldBeOfType<WriteOutcome.PreconditionFailed>();
         var stored = await api.SendAsync(new GetNote.Query(created.Id));
         stored.ShouldNotBeNull().Text.ShouldBe("someone else's edit");
     }
 
     [Fact]
-    public async Task Should_let_the_last_of_many_concurrent_writers_win_without_if_match()
+    public async Task Should_let_every_one_of_many_concurrent_writers_without_if_match_succeed_and_the_last_win()
     {
         var created = await api.SendAsync(new CreateNote.Command("v1"));
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(1, 8).Select(writer =>
+        var outcomes = await Task.WhenAll(Enumerable.Range(1, 64).Select(writer =>
             api.SendAsync(new UpdateNote.Command(created.Id, $"writer {writer}", Completed: writer % 2 == 0))));
 
-        outcomes.ShouldAllBe(outcome => outcome is UpdateNote.Outcome.Updated);
+        outcomes.ShouldAllBe(outcome => outcome is WriteOutcome.Written);
+        var written = outcomes.Cast<WriteOutcome.Written>().Select(outcome => outcome.Note).ToList();
+        written.Select(note => note.Version).Order().ShouldBe(Enumerable.Range(2, 64));
         var stored = await api.SendAsync(new GetNote.Query(created.Id));
-        stored.ShouldNotBeNull().Version.ShouldBe(9);
-        outcomes.Cast<UpdateNote.Outcome.Updated>().Select(updated => updated.Note.Text).ShouldContain(stored.Text);
+        stored.ShouldNotBeNull().Version.ShouldBe(65);
+        stored.Text.ShouldBe(written.Single(note => note.Version == 65).Text);
+    }
+
+    [Fact]
+    public async Task Should_let_exactly_one_of_many_concurrent_writers_with_the_same_if_match_win()
+    {
+        var created = await api.SendAsync(new CreateNote.Command("v1"));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(1, 20).Select(writer =>
+            api.SendAsync(new UpdateNote.Command(created.Id, $"writer {writer}", Completed: false, IfMatch: [created.Version]))));
+
+        outcomes.Count(outcome => outcome is WriteOutcome.Written).ShouldBe(1);
+        outcomes.Count(outcome => outcome is WriteOutcome.PreconditionFailed).ShouldBe(19);
+    }
+
+    [Fact]
+    public async Task Should_never_bring_back_a_note_deleted_while_it_was_being_replaced()
+    {
+        for (var trial = 0; trial < 40; trial++)
+        {
+            var note = await api.SendAsync(new CreateNote.Command($"trial {trial}"));
+
+            var update = api.SendAsync(new UpdateNote.Command(note.Id, "replacement", Completed: true));
+            var delete = api.SendAsync(new DeleteNote.Command(note.Id));
+            await Task.WhenAll(update, delete);
+
+            (await delete).ShouldBeOfType<DeleteNote.Outcome.Deleted>();
+            (await api.SendAsync(new GetNote.Query(note.Id))).ShouldBeNull($"trial {trial}: the deleted note came back after {await update}");
+        }
     }
 
     [Fact]

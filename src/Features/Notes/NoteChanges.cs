@@ -1,0 +1,61 @@
+using System.Text;
+using Marten;
+using NpgsqlTypes;
+
+namespace Notes.Features.Notes;
+
+/// <summary>
+/// Changes a stored note's text and/or completed flag in one atomic statement (PUT and PATCH): an UPDATE of the row
+/// that exists, in the revision <c>If-Match</c> named if it named any. It cannot lose a race to another writer (they
+/// queue on the row and each applies to the revision before it), and it cannot bring back a note a concurrent DELETE
+/// removed (there is no row left to update).
+/// </summary>
+internal static class NoteChanges
+{
+    public static async Task<WriteOutcome> ChangeNoteAsync(
+        this IDocumentSession session, int id, string? text, bool? completed, DateTime now, IReadOnlyList<int>? ifMatch, CancellationToken cancellationToken)
+    {
+        var changes = new Dictionary<string, object> { ["updatedAt"] = now };
+        if (text is not null)
+        {
+            changes["text"] = text;
+        }
+
+        if (completed is { } done)
+        {
+            changes["completed"] = done;
+        }
+
+        // $1 the id, $2 the changed members (merged into the stored JSON), $3 updatedAt, then what is given
+        var json = session.DocumentStore.Options.Serializer().ToJson(changes);
+        var parameters = new List<object> { id, new Npgsql.NpgsqlParameter { Value = json, NpgsqlDbType = NpgsqlDbType.Jsonb }, now };
+        var sql = new StringBuilder($"update {Note.Table} set data = data || $2, updated_at = $3, mt_version = mt_version + 1, mt_last_modified = transaction_timestamp()");
+        if (completed is { } flag)
+        {
+            parameters.Add(flag);
+            sql.Append(", completed = $").Append(parameters.Count);
+        }
+
+        sql.Append(" where id = $1");
+        if (ifMatch is not null)
+        {
+            parameters.Add(ifMatch.ToArray());
+            sql.Append(" and mt_version = any($").Append(parameters.Count).Append(')');
+        }
+
+        sql.Append(" returning ").Append(StoredNote.Columns);
+        var written = await session.ReadNoteAsync(NoteStatements.Statement(sql.ToString(), [.. parameters]), cancellationToken);
+        return written is not null
+            ? new WriteOutcome.Written(written)
+            : await session.WhyNotWrittenAsync<WriteOutcome>(id, new WriteOutcome.NotFound(), new WriteOutcome.PreconditionFailed(), cancellationToken);
+    }
+
+    /// <summary>After a conditional write changed nothing: the note is gone, or it is in another revision.</summary>
+    public static async Task<TOutcome> WhyNotWrittenAsync<TOutcome>(
+        this IQuerySession session, int id, TOutcome notFound, TOutcome preconditionFailed, CancellationToken cancellationToken)
+    {
+        await using var command = NoteStatements.Statement($"select 1 from {Note.Table} where id = $1", id);
+        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? preconditionFailed : notFound;
+    }
+}

@@ -1,0 +1,96 @@
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Notes.Infrastructure.Telemetry;
+
+/// <summary>
+/// OpenTelemetry for the API: metrics of requests, use cases, the Npgsql pool, Kestrel and the runtime, served at
+/// <c>/metrics</c> in the Prometheus text format (and sent over OTLP when an endpoint is configured); traces of
+/// requests, use cases and database commands when they have somewhere to go (see <see cref="TelemetrySettings"/>).
+/// </summary>
+public static class TelemetrySetup
+{
+    public const string MetricsPath = "/metrics";
+    public const string ServiceName = "notes-api";
+
+    /// <summary>The meters exported; each one emits only while something listens, so none costs more unlisted.</summary>
+    private static readonly string[] Meters =
+    [
+        UseCaseTelemetry.Name,
+        "Microsoft.AspNetCore.Hosting", // http.server.request.duration by route, method and status; active requests
+        "Microsoft.AspNetCore.Server.Kestrel", // connections
+        "Microsoft.AspNetCore.Diagnostics", // exceptions the exception handler met
+        "Npgsql", // the connection pool and command durations
+        "System.Runtime", // GC, thread pool, CPU and working set (the runtime's own meter since .NET 9)
+    ];
+
+    public static WebApplicationBuilder AddNotesTelemetry(this WebApplicationBuilder builder)
+    {
+        var settings = TelemetrySettings.From(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        if (!settings.Enabled)
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<UseCaseMetrics>();
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(
+                serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? ServiceName,
+                serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString()))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Meters).AddPrometheusExporter();
+                if (settings.ExportOtlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+
+        if (settings.Tracing)
+        {
+            telemetry.WithTracing(tracing =>
+            {
+                tracing
+                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SampleRatio)))
+                    .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsInfrastructure(context.Request.Path))
+                    .AddSource(UseCaseTelemetry.Name)
+                    .AddSource("Npgsql");
+                if (settings.ExportOtlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>First in the pipeline, so that its request log sees the status the client gets, errors included.</summary>
+    public static WebApplication UseNotesRequestLog(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<TelemetrySettings>().Enabled)
+        {
+            app.UseMiddleware<RequestLogMiddleware>();
+        }
+
+        return app;
+    }
+
+    /// <summary><c>GET /metrics</c>: the Prometheus text format, left out of the OpenAPI document.</summary>
+    public static WebApplication MapNotesMetrics(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<TelemetrySettings>().Enabled)
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsPath).ExcludeFromDescription();
+        }
+
+        return app;
+    }
+
+    /// <summary>Scrapes and probes: counted in the request metrics, but no traces of their own.</summary>
+    private static bool IsInfrastructure(PathString path) =>
+        path.StartsWithSegments(MetricsPath, StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase);
+}

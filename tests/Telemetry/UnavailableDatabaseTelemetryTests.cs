@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Net;
+using Notes.Infrastructure.Telemetry;
+using Notes.Tests.Http;
+using Notes.Tests.Infrastructure;
+using Npgsql;
+
+namespace Notes.Tests.Telemetry;
+
+/// <summary>When the database cannot be reached, the trace and the log lines say so, and still join up.</summary>
+public sealed class UnavailableDatabaseTelemetryTests(UnavailableDatabaseTelemetryTests.TracedApiBehindRelay api)
+    : IClassFixture<UnavailableDatabaseTelemetryTests.TracedApiBehindRelay>
+{
+    public sealed class TracedApiBehindRelay : TelemetryApi
+    {
+        public TcpProxy Relay { get; } = new(TestDatabaseServer.Settings.Host!, TestDatabaseServer.Settings.Port);
+
+        public override Task InitializeAsync()
+        {
+            Relay.Start();
+            return base.InitializeAsync();
+        }
+
+        protected override string DatabaseConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString)
+        {
+            Host = "127.0.0.1",
+            Port = Relay.Port,
+            Timeout = 3,
+        }.ConnectionString;
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            await Relay.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Should_mark_the_use_case_unavailable_and_failed_and_log_it_in_the_trace()
+    {
+        using var client = api.CreateClient();
+        var (trace, parent) = TracingTests.NewTraceParent();
+
+        api.Relay.Cut();
+        try
+        {
+            await (await TracingTests.SendAsync(client, HttpMethod.Get, "/notes/1", trace, parent)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        }
+        finally
+        {
+            api.Relay.Start();
+        }
+
+        var lines = await RequestLogTests.LinesOfAsync(api.Console, trace);
+        lines.ShouldContain(line => line.Contains("Database unavailable", StringComparison.Ordinal));
+        lines.ShouldContain(line => line.Contains("GET /notes/{id:int} answered 503", StringComparison.Ordinal));
+        var useCase = api.Spans(trace).Single(span => span.Source.Name == UseCaseTelemetry.Name);
+        useCase.GetTagItem(UseCaseTelemetry.OutcomeTag).ShouldBe("unavailable");
+        useCase.Status.ShouldBe(ActivityStatusCode.Error);
+        useCase.Events.ShouldContain(@event => @event.Name == "exception");
+    }
+}
