@@ -5,6 +5,7 @@ PostgreSQL, Patroni with etcd, and everything else on the machine). Writes clust
 Usage: bench.py STATE_DIR OUT_DIR SECONDS CONNECTIONS THREADS
 """
 import html
+import json
 import os
 import re
 import resource
@@ -128,7 +129,7 @@ def seed_ids(count=1000):
         request = urllib.request.Request(f"{URL}/notes", data=f'{{"text":"bench seed {i}"}}'.encode(),
                                          headers={"Content-Type": "application/json"}, method="POST")
         with urllib.request.urlopen(request, timeout=10) as answer:
-            ids.append(int(re.search(rb'"id":(\d+)', answer.read()).group(1)))
+            ids.append(json.load(answer)["id"])
     return ids
 
 

@@ -37,6 +37,7 @@ DRAIN = 8.0            # the instances' Shutdown:DrainSeconds (cluster.sh)
 
 failures = []
 report = []
+proof = ""  # the proof whose figures are being printed
 
 
 def say(text):
@@ -46,7 +47,7 @@ def say(text):
 def figure(name, value, ok=True):
     mark = "" if ok else "   <-- FAILED"
     print(f"check:   {name:<58} {value}{mark}", flush=True)
-    report.append((name, value, ok))
+    report.append((proof, name, value, ok))
     if not ok:
         failures.append(name)
 
@@ -213,7 +214,8 @@ def rate(records, since, until):
 
 
 def outcomes(records):
-    return dict(collections.Counter(r[2] if r[2] is not None else f"no answer: {r[3]}" for r in records))
+    counts = collections.Counter(str(r[2]) if r[2] is not None else f"no answer ({r[3]})" for r in records)
+    return ", ".join(f"{answer}: {n:,}" for answer, n in counts.most_common())
 
 
 # --- the proofs --------------------------------------------------------------------------------------------------
@@ -296,7 +298,7 @@ async def instance_sigterm(tag, victim="api2", before=5.0, after=20.0):
     figure("writes (POST) during the run", f"{len(load.writes):,}")
     figure("client errors (any answer but 200, or none)", f"{len(bad)}", not bad)
     if bad:
-        figure("what they were", str(outcomes(bad)), False)
+        figure("what they were", outcomes(bad), False)
     figure(f"{victim} exited after SIGTERM (drain, then in-flight requests)",
            f"{gone - killed:.1f} s" if gone else "still running", gone is not None)
     if gone:
@@ -359,12 +361,12 @@ async def primary_sigkill(tag, before=5.0, settle=10.0, limit=60.0):
     if failed:
         figure("outage: writes failing (first to last failed write)",
                f"{min(r[0] for r in failed) - killed:+.1f} s to {max(r[1] for r in failed) - killed:+.1f} s")
-    figure("failed writes meanwhile, by answer", str(outcomes(failed)) if failed else "none")
+    figure("failed writes meanwhile, by answer", outcomes(failed) if failed else "none")
     figure("answers other than 200 and 503 (500, 502, 504, none)", f"{len(wrong)}", not wrong)
     figure("slowest request (hung: none above 10 s)", f"{slowest:.1f} s", slowest < HUNG)
     figure("reads (GET) during the run, failed", f"{len(load.reads):,}, {len(bad_reads)} failed", not bad_reads)
     if bad_reads:
-        figure("what the failed reads got", str(outcomes(bad_reads)), False)
+        figure("what the failed reads got", outcomes(bad_reads), False)
     figure("acknowledged writes (and seeds) found afterwards", f"{found:,} of {len(ids) + len(seeds):,}",
            found == len(ids) + len(seeds))
     figure("requests lost (acknowledged, then missing)", f"{len(ids) + len(seeds) - found}", found == len(ids) + len(seeds))
@@ -427,16 +429,22 @@ def chart(load, killed, back, primary, new_primary, step=0.25):
 async def main():
     OUT.mkdir(parents=True, exist_ok=True)
     tag = f"check-{int(time.time())}"
+    global proof
     started = time.monotonic()
     say("waiting for a primary, its synchronous standby and three instances behind nginx")
     await wait_until(lambda: all(roles()) and balanced(), 120, "the cluster")
-    for proof in (concurrent_creates, instance_sigterm, primary_sigkill):
+    proofs = {"1,200 concurrent creates": concurrent_creates, "SIGTERM to an instance": instance_sigterm,
+              "SIGKILL to the primary": primary_sigkill}
+    for proof, run in proofs.items():
         try:
-            await proof(tag)
+            await run(tag)
         except Exception as error:  # a proof that cannot finish has failed; say why and go on to the next
-            figure(f"{proof.__name__} could not finish", f"{type(error).__name__}: {error}", False)
-    rows = ["| Figure | Value | |", "| --- | --- | --- |"]
-    rows += [f"| {name} | {value} | {'ok' if ok else '**failed**'} |" for name, value, ok in report]
+            figure("could not finish", f"{type(error).__name__}: {error}", False)
+    rows = ["| Proof | Figure | Value | |", "| --- | --- | --- | --- |"]
+    shown = ""
+    for name, figure_name, value, ok in report:
+        rows.append(f"| {name if name != shown else ''} | {figure_name} | {value} | {'ok' if ok else '**failed**'} |")
+        shown = name
     (OUT / "results.md").write_text("\n".join(rows) + "\n")
     say(f"done in {time.monotonic() - started:.0f} s; results in {OUT}/results.md, chart in {OUT}/failover.svg")
     if failures:

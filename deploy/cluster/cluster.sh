@@ -173,11 +173,7 @@ start_node() { # start_node INDEX
 }
 
 # start_instance INDEX: API instance INDEX+1, with the binaries published by up. Workstation GC: three processes
-# share two cores. The drain (8 s) is shorter than nginx's fail_timeout (15 s): see the supervisor. The thread pool
-# starts up to 512 threads without waiting: creating a note draws its id from Marten's HiLo sequence, which fetches
-# a new block synchronously under a lock, and under a burst larger than the connection pool every thread would
-# otherwise block behind that fetch while it waits for a connection that only a thread could give back (seen as a
-# stall of seconds with 400 concurrent creates on one instance).
+# share two cores. The drain (8 s) is shorter than nginx's fail_timeout (15 s): see the supervisor.
 start_instance() {
   local i=$1 n=$(($1 + 1))
   mkdir -p "$state/api"
@@ -185,7 +181,7 @@ start_instance() {
     ConnectionStrings__Notes="$(connection_string primary)" \
     ConnectionStrings__NotesQueries="$(connection_string prefer-standby)" \
     ASPNETCORE_ENVIRONMENT=Production Shutdown__DrainSeconds=8 \
-    DOTNET_gcServer=0 DOTNET_ThreadPool_ForceMinWorkerThreads=0x200 \
+    DOTNET_gcServer=0 \
     dotnet "$state/app/Notes.dll" --urls "http://127.0.0.1:${api_ports[$i]}"
 }
 
