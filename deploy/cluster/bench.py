@@ -145,7 +145,7 @@ def main():
         scale(n)
         # A new instance runs unoptimised code until .NET's tiered compiler has caught up (about half a minute of
         # load): warm it directly, so that the runs compare instances, not compilers.
-        port = 5200 + n
+        port = 5199 + n
         say(f"{n} instance(s): warming up the new instance (api{n}) directly for 20 s")
         for warm_up, seconds in ((["-s", str(HERE / "read-ids.lua"), f"http://127.0.0.1:{port}"], 12),
                                  (["-s", str(HERE.parent.parent / "bench" / "create.lua"), f"http://127.0.0.1:{port}/notes"], 8)):

@@ -29,7 +29,7 @@ from httpclient import Connection, HttpError, once  # noqa: E402
 
 STATE, OUT = Path(sys.argv[1]), Path(sys.argv[2])
 LB = ("127.0.0.1", 5000)
-INSTANCES = {"api1": 5201, "api2": 5202, "api3": 5203}
+INSTANCES = {"api1": 5200, "api2": 5201, "api3": 5202}
 NODES = {"pg1": (5441, 8008), "pg2": (5442, 8009)}
 HUNG = 10.0            # a request without an answer after this many seconds counts as hung
 OUTAGE_LIMIT = 45.0    # writes must be back within this many seconds of the primary's death

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Notes API as a cluster on one machine, from Debian's packages, all on 127.0.0.1:
 #   etcd (:2379), two PostgreSQL nodes under Patroni with a synchronous standby (pg1 :5441, pg2 :5442; Patroni's
-#   REST API on :8008, :8009), three API instances (:5201-5203) and nginx in front of them on http://localhost:5000,
+#   REST API on :8008, :8009), three API instances (:5200-5202) and nginx in front of them on http://localhost:5000,
 #   plus a supervisor that starts again an instance that exits and takes a draining instance out of nginx.
 #   nginx's configuration never changes while it runs: it lists all three instances, and one that is stopped
 #   refuses connections, which nginx handles by itself (next instance, out for 15 s).
@@ -24,7 +24,7 @@ repo=$(cd "$here/../.." && pwd)
 
 etcd_port=2379 etcd_peer_port=2380
 nodes=(pg1 pg2) pg_ports=(5441 5442) rest_ports=(8008 8009)
-api_ports=(5201 5202 5203)
+api_ports=(5200 5201 5202)
 lb_port=5000
 # Each instance has two pools (commands, queries) of at most pool_size connections per node: 3 x 2 x 12 = 72 of a
 # node's 100, leaving room for Patroni, replication, superuser_reserved_connections and psql.
@@ -215,7 +215,7 @@ take_out() { # take_out PORT: ask nginx for readiness until the instance on PORT
   local port=$1 headers tried statuses i
   for _ in 1 2 3 4 5 6 7 8 9; do
     headers=$(curl -s -o /dev/null -D - --max-time 5 "http://127.0.0.1:$lb_port/.cluster/ready" 2>/dev/null | tr -d '\r')
-    # X-Upstream: 127.0.0.1:5202, 127.0.0.1:5203 and X-Upstream-Status: 503, 200: each attempt, in order
+    # X-Upstream: 127.0.0.1:5201, 127.0.0.1:5202 and X-Upstream-Status: 503, 200: each attempt, in order
     IFS=',' read -ra tried <<<"$(sed -n 's/^X-Upstream: //p' <<<"$headers")"
     IFS=',' read -ra statuses <<<"$(sed -n 's/^X-Upstream-Status: //p' <<<"$headers")"
     for i in "${!tried[@]}"; do
@@ -287,7 +287,7 @@ up() {
   pg_version=$(basename "$(dirname "$bindir")")
   local port
   for port in "$etcd_port" "$etcd_peer_port" "${pg_ports[@]}" "${rest_ports[@]}" "${api_ports[@]}" "$lb_port"; do
-    port_free "$port" || die "port $port on 127.0.0.1 is taken; the cluster needs 2379-2380, 5441-5442, 8008-8009, 5201-5203 and 5000"
+    port_free "$port" || die "port $port on 127.0.0.1 is taken; the cluster needs 2379-2380, 5441-5442, 8008-8009, 5200-5202 and 5000"
   done
 
   say "publishing the API (Release)"
