@@ -18,7 +18,8 @@ DB := db-up
 export db_port := $(NOTES_DB_PORT)
 endif
 
-.PHONY: help run test build db-up db-down db-reset db-status seed load-test load-test-headless adminer adminer-check metrics metrics-check screenshots docs-csp-check bench soak docs docs-build
+.PHONY: help run test build db-up db-down db-reset db-status seed load-test load-test-headless adminer adminer-check metrics metrics-check screenshots docs-csp-check bench soak docs docs-build \
+	cluster cluster-status cluster-down cluster-check bench-cluster
 
 HOST ?= http://localhost:$(PORT)
 USERS ?= 50
@@ -100,9 +101,26 @@ docs-csp-check: $(DB) ## check in headless Chromium that /docs works under the A
 	@scripts/ensure-packages.sh chromium
 	scripts/docs-csp-check.sh
 
-bench: $(DB) ## the API beside a bare ASP.NET Core + Npgsql baseline and PostgreSQL alone (about 11 min; BENCH_BIG=0 for a quick run); tables + chart in .artifacts/bench
+bench: $(DB) ## the API beside a bare ASP.NET Core + Npgsql baseline and PostgreSQL alone (about 11 min; BENCH_BIG=0 for a quick run), then the cluster with 1, 2 and 3 instances (about 4 min); tables + charts in .artifacts/bench
 	@scripts/ensure-packages.sh wrk
 	scripts/bench.sh
+	deploy/cluster/bench.sh
+
+bench-cluster: ## the cluster part of make bench alone: reads and writes through nginx with 1, 2 and 3 API instances
+	@scripts/ensure-packages.sh wrk
+	deploy/cluster/bench.sh
+
+cluster: ## etcd, two PostgreSQL nodes under Patroni (synchronous standby), three API instances and nginx on http://localhost:5000
+	@deploy/cluster/cluster.sh up
+
+cluster-status: ## the cluster's PostgreSQL nodes (role, lag, connections), API instances (health) and nginx
+	@deploy/cluster/cluster.sh status
+
+cluster-down: ## stop the cluster and delete its data
+	@deploy/cluster/cluster.sh down
+
+cluster-check: ## the cluster's proofs under load: 1,200 concurrent creates, SIGTERM to an instance, SIGKILL to the primary (figures in .artifacts/cluster-check)
+	@deploy/cluster/check.sh
 
 soak: $(DB) ## mixed locust load on a Release build for SOAK=5m (e.g. SOAK=60s), sampling RSS and 5xx; fails on any 5xx or growing memory; chart in .artifacts/soak
 	@scripts/ensure-packages.sh python3-locust

@@ -62,6 +62,33 @@ public sealed class DatabaseSettingsTests
         description.ShouldBe("postgresql://vincent:****@localhost:5432/notes?sslmode=prefer");
     }
 
+    [Fact]
+    public void Should_name_every_host_and_the_server_type_of_a_multi_host_connection_string()
+    {
+        var settings = DatabaseSettings.Resolve(Configuration(new()
+        {
+            ["ConnectionStrings:Notes"] = "Host=10.0.0.1:5441,10.0.0.2;Port=5442;Database=notes;Username=notes;Password=s3cret;Target Session Attributes=primary",
+        }));
+
+        DatabaseSettings.Describe(settings).ShouldBe("postgresql://notes:****@10.0.0.1:5441,10.0.0.2:5442/notes?sslmode=prefer&target_session_attrs=primary");
+        DatabaseSettings.TargetSession(settings).ShouldBe(TargetSessionAttributes.Primary);
+    }
+
+    [Fact]
+    public void Should_have_no_queries_database_of_its_own_unless_one_is_configured()
+    {
+        DatabaseSettings.ResolveQueries(Configuration(new() { ["db_host"] = "pg.example" })).ShouldBeNull();
+
+        var queries = DatabaseSettings.ResolveQueries(Configuration(new()
+        {
+            ["ConnectionStrings:NotesQueries"] = "Host=standby:5442,primary:5441;Database=notes;Username=notes;Password=notes;Target Session Attributes=prefer-standby",
+            ["db_host"] = "pg.example",
+        })).ShouldNotBeNull();
+
+        queries.Host.ShouldBe("standby:5442,primary:5441");
+        DatabaseSettings.TargetSession(queries).ShouldBe(TargetSessionAttributes.PreferStandby);
+    }
+
     [Theory]
     [InlineData("db_port", "not-a-port")]
     [InlineData("db_port", "70000")]

@@ -24,7 +24,9 @@ internal static class TestDatabaseServer
         await EnsureReachableAsync();
         var name = $"notes_test_{Guid.NewGuid():N}";
         await ExecuteAsync($"create database {name}");
-        return new NpgsqlConnectionStringBuilder(Settings.ConnectionString) { Database = name, Pooling = true }.ConnectionString;
+        // Classes run side by side, each with a pool of its own: bounded, so that bursts of concurrent requests in two
+        // classes at once wait for a connection instead of finding the server's max_connections used up.
+        return new NpgsqlConnectionStringBuilder(Settings.ConnectionString) { Database = name, Pooling = true, MaxPoolSize = 30 }.ConnectionString;
     }
 
     public static async Task DropDatabaseAsync(string connectionString)

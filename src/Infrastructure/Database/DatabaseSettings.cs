@@ -5,11 +5,14 @@ namespace Notes.Infrastructure.Database;
 /// <summary>
 /// Where the notes database is: <c>ConnectionStrings:Notes</c>, then each of the seed's variables
 /// (<c>db_host</c>, <c>db_port</c>, <c>db_name</c>, <c>db_user</c>, <c>db_pass</c>, <c>ssl_mode</c>) that is set
-/// replaces its part of it.
+/// replaces its part of it. Commands use that database; queries too, unless <c>ConnectionStrings:NotesQueries</c>
+/// names another way in (a standby, say).
 /// </summary>
 public static class DatabaseSettings
 {
     public const string ConnectionStringName = "Notes";
+
+    public const string QueriesConnectionStringName = "NotesQueries";
 
     /// <summary>The database of <c>make db-up</c> and <c>docker compose up -d</c>: the API needs no configuration for it.</summary>
     private const string DefaultConnectionString = "Host=localhost;Port=5432;Database=notes;Username=notes;Password=notes";
@@ -56,9 +59,41 @@ public static class DatabaseSettings
         return builder;
     }
 
-    /// <summary>The database as a URL in the seed's form, password masked: safe for a log line.</summary>
-    public static string Describe(NpgsqlConnectionStringBuilder builder) =>
-        $"postgresql://{builder.Username}:****@{builder.Host}:{builder.Port}/{builder.Database}?sslmode={SslModeName(builder.SslMode)}";
+    /// <summary>
+    /// Where queries read when it is not the commands' database: <c>ConnectionStrings:NotesQueries</c> as written
+    /// (the seed's variables describe the one database of the seed, the commands' one); null when it is unset.
+    /// </summary>
+    public static NpgsqlConnectionStringBuilder? ResolveQueries(IConfiguration configuration) =>
+        configuration.GetConnectionString(QueriesConnectionStringName) is { Length: > 0 } queries
+            ? new NpgsqlConnectionStringBuilder(queries)
+            : null;
+
+    /// <summary>The server type a connection string asks for (<c>Target Session Attributes</c>), null when it names none.</summary>
+    public static TargetSessionAttributes? TargetSession(NpgsqlConnectionStringBuilder builder) =>
+        builder.TargetSessionAttributes is { Length: > 0 } attributes
+            ? Enum.Parse<TargetSessionAttributes>(attributes.Replace("-", "", StringComparison.Ordinal), ignoreCase: true)
+            : null;
+
+    /// <summary>
+    /// The connection string to build a data source with. Npgsql builds one over several hosts only without
+    /// <c>Target Session Attributes</c>, as the server type is asked for per connection: Marten does that with the
+    /// type <see cref="TargetSession"/> read from the connection string.
+    /// </summary>
+    public static string DataSourceConnectionString(NpgsqlConnectionStringBuilder builder) =>
+        builder.Host?.Contains(',', StringComparison.Ordinal) == true && builder.TargetSessionAttributes is not null
+            ? new NpgsqlConnectionStringBuilder(builder.ConnectionString) { TargetSessionAttributes = null }.ConnectionString
+            : builder.ConnectionString;
+
+    /// <summary>The database as a URL in the seed's form (libpq's, for several hosts), password masked: safe for a log line.</summary>
+    public static string Describe(NpgsqlConnectionStringBuilder builder)
+    {
+        var hosts = builder.Host?.Split(',', StringSplitOptions.TrimEntries) ?? [];
+        var servers = hosts.Length > 1
+            ? string.Join(',', hosts.Select(host => host.Contains(':', StringComparison.Ordinal) ? host : $"{host}:{builder.Port}"))
+            : $"{builder.Host}:{builder.Port}";
+        var target = builder.TargetSessionAttributes is { Length: > 0 } attributes ? $"&target_session_attrs={attributes}" : "";
+        return $"postgresql://{builder.Username}:****@{servers}/{builder.Database}?sslmode={SslModeName(builder.SslMode)}{target}";
+    }
 
     private static string SslModeName(SslMode mode) => mode switch
     {

@@ -25,6 +25,11 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
         var settings = DatabaseSettings.Resolve(configuration);
         var database = DatabaseSettings.Describe(settings);
         LogDatabase(logger, database);
+        if (DatabaseSettings.ResolveQueries(configuration) is { } queries)
+        {
+            var queriesDatabase = DatabaseSettings.Describe(queries);
+            LogQueriesDatabase(logger, queriesDatabase);
+        }
 
         var patience = TimeSpan.FromSeconds(configuration.GetValue("Database:StartupTimeoutSeconds", 60));
         var started = time.GetTimestamp();
@@ -136,6 +141,9 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Using database {Database}")]
     private static partial void LogDatabase(ILogger logger, string database);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queries read from {Database}")]
+    private static partial void LogQueriesDatabase(ILogger logger, string database);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date ({Filled} notes given their new columns)")]
     private static partial void LogSchemaReady(ILogger logger, int filled);

@@ -16,7 +16,8 @@ public static class MartenSetup
         services
             .AddMarten(provider =>
             {
-                var connection = DatabaseSettings.Resolve(provider.GetRequiredService<IConfiguration>());
+                var configuration = provider.GetRequiredService<IConfiguration>();
+                var connection = DatabaseSettings.Resolve(configuration);
                 connection.ApplicationName ??= "notes-api";
                 // The slices' statements are few and run again and again: Npgsql prepares them after a few uses.
                 if (connection.MaxAutoPrepare == 0)
@@ -25,7 +26,19 @@ public static class MartenSetup
                 }
 
                 var options = new StoreOptions();
-                options.Connection(connection.ConnectionString);
+                options.Connection(DatabaseSettings.DataSourceConnectionString(connection));
+                // With several hosts Marten picks the server type itself (read-write unless told): the connection
+                // strings' Target Session Attributes tell it, for commands and for queries.
+                if (DatabaseSettings.TargetSession(connection) is { } writes)
+                {
+                    options.Advanced.MultiHostSettings.WriteSessionPreference = writes;
+                }
+
+                if (DatabaseSettings.TargetSession(DatabaseSettings.ResolveQueries(configuration) ?? connection) is { } reads)
+                {
+                    options.Advanced.MultiHostSettings.ReadSessionPreference = reads;
+                }
+
                 // Stored JSON is the wire JSON: camelCase System.Text.Json on both sides.
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 // Integer ids come from Marten's HiLo table (see HiLoIds); IRevisioned adds the numeric revision behind ETags.
@@ -40,9 +53,10 @@ public static class MartenSetup
                 options.AutoCreateSchemaObjects = AutoCreate.None;
                 return options;
             })
-            .UseLightweightSessions();
+            .BuildSessionsWith<NotesSessionFactory>();
 
         services.AddSingleton(typeof(HiLoIds<>));
+        services.AddSingleton<QueryDatabase>();
         services.AddHostedService<DatabaseStartup>();
         return services;
     }

@@ -4,13 +4,14 @@ using Notes.Infrastructure.Database;
 
 namespace Notes.Infrastructure.Health;
 
-internal sealed class DatabaseHealthCheck(IDocumentStore store) : IHealthCheck
+/// <summary>The database answers where this instance reads (the queries' side): what it needs to serve at all.</summary>
+internal sealed class DatabaseHealthCheck(ISessionFactory sessions) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await using var session = store.QuerySession();
+            await using var session = sessions.QuerySession();
             await session.QueryAsync<int>("select 1", cancellationToken);
             return HealthCheckResult.Healthy("The database answers.");
         }

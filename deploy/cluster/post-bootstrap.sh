@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Patroni's post_bootstrap: runs once on the first primary with a superuser connection URL as $1.
+set -euo pipefail
+psql -X -q -v ON_ERROR_STOP=1 "$1" <<'SQL'
+create role notes login password 'notes';
+create database notes owner notes;
+SQL
