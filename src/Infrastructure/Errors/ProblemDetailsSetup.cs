@@ -34,8 +34,24 @@ public static class ProblemDetailsSetup
     public static WebApplication UseNotesProblemDetails(this WebApplication app)
     {
         app.UseExceptionHandler();
-        // 404 for an unknown route, 405 for a wrong method: problem details too, not an empty body.
-        app.UseStatusCodePages();
+        app.Use(AnswerEmptyErrorsWithProblemsAsync);
         return app;
+    }
+
+    /// <summary>
+    /// 404 for an unknown route, 405 for a wrong method, any error answered with no body: problem details too. What
+    /// <c>UseStatusCodePages</c> does with problem details registered, without the feature it sets up on every request.
+    /// </summary>
+    private static async Task AnswerEmptyErrorsWithProblemsAsync(HttpContext context, RequestDelegate next)
+    {
+        await next(context);
+        var response = context.Response;
+        if (response.StatusCode is < 400 or >= 600 || response.HasStarted || response.ContentLength.HasValue || !string.IsNullOrEmpty(response.ContentType))
+        {
+            return;
+        }
+
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = { Status = response.StatusCode } });
     }
 }

@@ -5,27 +5,23 @@ public static class HeadRequestSetup
 {
     public static WebApplication UseHeadAsGet(this WebApplication app)
     {
-        app.Use(async (context, next) =>
-        {
-            if (!HttpMethods.IsHead(context.Request.Method))
-            {
-                await next(context);
-                return;
-            }
-
-            context.Request.Method = HttpMethods.Get;
-            var body = context.Response.Body;
-            context.Response.Body = Stream.Null;
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                context.Response.Body = body;
-                context.Request.Method = HttpMethods.Head;
-            }
-        });
+        app.Use((context, next) => HttpMethods.IsHead(context.Request.Method) ? AnswerAsGetAsync(context, next) : next(context));
         return app;
+    }
+
+    private static async Task AnswerAsGetAsync(HttpContext context, RequestDelegate next)
+    {
+        context.Request.Method = HttpMethods.Get;
+        var body = context.Response.Body;
+        context.Response.Body = Stream.Null;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = body;
+            context.Request.Method = HttpMethods.Head;
+        }
     }
 }

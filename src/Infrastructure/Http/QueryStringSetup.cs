@@ -10,17 +10,43 @@ public static class QueryStringSetup
 {
     public static WebApplication UseEmptyQueryValuesAsMissing(this WebApplication app)
     {
-        app.Use(async (context, next) =>
+        app.Use((context, next) =>
         {
-            var query = context.Request.Query;
-            if (query.Any(parameter => parameter.Value.All(string.IsNullOrEmpty)))
+            if (context.Request.QueryString.HasValue && HasEmptyValue(context.Request.Query))
             {
+                var query = context.Request.Query;
                 context.Features.Set<IQueryFeature>(new QueryFeature(new QueryCollection(
-                    query.Where(parameter => !parameter.Value.All(string.IsNullOrEmpty)).ToDictionary(parameter => parameter.Key, parameter => parameter.Value))));
+                    query.Where(parameter => !IsEmpty(parameter.Value)).ToDictionary(parameter => parameter.Key, parameter => parameter.Value))));
             }
 
-            await next(context);
+            return next(context);
         });
         return app;
+    }
+
+    private static bool HasEmptyValue(IQueryCollection query)
+    {
+        foreach (var parameter in query)
+        {
+            if (IsEmpty(parameter.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsEmpty(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        foreach (var value in values)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -17,6 +17,8 @@ internal sealed partial class SecurityHeaders(RequestDelegate next)
     public const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
     private static readonly PathString Docs = new("/docs");
+    private static readonly PathString DocsSlash = new("/docs/");
+    private static readonly PathString DocsIndex = new("/docs/index.html");
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -48,7 +50,7 @@ internal sealed partial class SecurityHeaders(RequestDelegate next)
 
     private static bool IsDocsPage(HttpRequest request) =>
         HttpMethods.IsGet(request.Method)
-        && (request.Path == Docs || request.Path == Docs.Add("/") || request.Path == Docs.Add("/index.html"));
+        && (request.Path == Docs || request.Path == DocsSlash || request.Path == DocsIndex);
 
     /// <summary>The docs page is small HTML: it is buffered to hash its inline scripts into its policy.</summary>
     private async Task ServeDocsPageAsync(HttpContext context)

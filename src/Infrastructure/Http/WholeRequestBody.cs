@@ -12,16 +12,15 @@ namespace Notes.Infrastructure.Http;
 /// </summary>
 internal sealed class WholeRequestBody(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context) =>
+        context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0 ? ReadWholeAsync(context) : next(context);
+
+    private async Task ReadWholeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
-        {
-            request.EnableBuffering(bufferThreshold: (int)JsonSetup.MaxRequestBodyBytes + 1);
-            await request.Body.DrainAsync(context.RequestAborted);
-            request.Body.Position = 0;
-        }
-
+        request.EnableBuffering(bufferThreshold: (int)JsonSetup.MaxRequestBodyBytes + 1);
+        await request.Body.DrainAsync(context.RequestAborted);
+        request.Body.Position = 0;
         await next(context);
     }
 }

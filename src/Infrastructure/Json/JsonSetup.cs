@@ -32,7 +32,7 @@ public static class JsonSetup
     /// </summary>
     public static WebApplication UseNotesJsonBodies(this WebApplication app)
     {
-        app.Use(async (context, next) =>
+        app.Use((context, next) =>
         {
             var request = context.Request;
             var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
@@ -47,7 +47,7 @@ public static class JsonSetup
                     $"JSON bodies must be UTF-8; this one declares charset '{charset}'.", StatusCodes.Status415UnsupportedMediaType);
             }
 
-            await next(context);
+            return next(context);
         });
         return app;
     }
@@ -59,7 +59,7 @@ public static class JsonSetup
     /// </summary>
     public static WebApplication UseNotesBodyLimits(this WebApplication app)
     {
-        app.Use(async (context, next) =>
+        app.Use((context, next) =>
         {
             var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? MaxRequestBodyBytes;
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
@@ -72,7 +72,7 @@ public static class JsonSetup
                 throw new Microsoft.AspNetCore.Http.BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
             }
 
-            await next(context);
+            return next(context);
         });
         return app;
     }

@@ -12,14 +12,16 @@ public static class MediatorSetup
 {
     public static IServiceCollection AddNotesMediator(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddScoped<ServiceFactory>(provider => provider.GetService);
-        services.AddScoped<IMediator, Mediator>();
+        // Transient: each resolves from the request's scope and holds nothing to dispose, so the scope keeps no
+        // record of them; only the session a handler takes is scoped, and disposed with the request.
+        services.AddTransient<ServiceFactory>(provider => provider.GetService);
+        services.AddTransient<IMediator, Mediator>();
 
         services.Scan(scan => scan
             .FromAssemblyOf<Program>()
             .AddClasses(classes => classes.AssignableTo(typeof(IRequestHandler<,>)), publicOnly: false)
             .AsImplementedInterfaces()
-            .WithScopedLifetime());
+            .WithTransientLifetime());
 
         // Use-case telemetry wraps validation, so that a broken rule is measured as the use case's outcome.
         if (TelemetrySettings.From(configuration).Enabled)
