@@ -21,8 +21,22 @@ public static class TelemetrySetup
         "Microsoft.AspNetCore.Hosting", // http.server.request.duration by route, method and status; active requests
         "Microsoft.AspNetCore.Server.Kestrel", // connections
         "Microsoft.AspNetCore.Diagnostics", // exceptions the exception handler met
-        "Npgsql", // the connection pool and command durations
+        "Npgsql", // the connection pool (its per-command instruments are dropped: see PerCommandInstruments)
         "System.Runtime", // GC, thread pool, CPU and working set (the runtime's own meter since .NET 9)
+    ];
+
+    /// <summary>
+    /// Npgsql's measurements of every command: left out, as they cost more on the hot path than they tell beyond the
+    /// use-case durations (a query is one command), and an instrument no view keeps is never recorded at all.
+    /// </summary>
+    private static readonly string[] PerCommandInstruments =
+    [
+        "db.client.commands.executing",
+        "db.client.commands.duration",
+        "db.client.commands.bytes_written",
+        "db.client.commands.bytes_read",
+        "db.client.commands.prepared_ratio",
+        "db.client.commands.failed",
     ];
 
     public static WebApplicationBuilder AddNotesTelemetry(this WebApplicationBuilder builder)
@@ -42,6 +56,11 @@ public static class TelemetrySetup
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(Meters).AddPrometheusExporter();
+                foreach (var instrument in PerCommandInstruments)
+                {
+                    metrics.AddView(instrument, MetricStreamConfiguration.Drop);
+                }
+
                 if (settings.ExportOtlp)
                 {
                     metrics.AddOtlpExporter();
