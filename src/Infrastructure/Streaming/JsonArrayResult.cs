@@ -27,29 +27,37 @@ public sealed partial class JsonArrayResult<T>(IAsyncEnumerable<T> items, Func<T
         var sent = 0L;
         try
         {
-            Write(body, "["u8);
-            var unflushed = 1;
+            // Items are copied into one block of the response pipe at a time, advanced and flushed every FlushBytes:
+            // each GetSpan and Advance takes the connection's output lock, too dear once per item.
+            var block = body.GetMemory(FlushBytes);
+            block.Span[0] = (byte)'[';
+            var used = 1;
             for (var more = any; more; more = await enumerator.MoveNextAsync())
             {
+                var item = json(enumerator.Current);
+                var needed = item.Length + 2; // a comma before it, or the closing bracket after the last one
+                if (used + needed > block.Length)
+                {
+                    body.Advance(used);
+                    // What is written to the response pipe is not sent until the pipe is flushed, and the flush is
+                    // what waits for a slow reader: flush often, or the whole answer piles up in memory.
+                    await body.FlushAsync(aborted);
+                    block = body.GetMemory(Math.Max(needed, FlushBytes));
+                    used = 0;
+                }
+
                 if (sent > 0)
                 {
-                    Write(body, ","u8);
+                    block.Span[used++] = (byte)',';
                 }
 
-                var item = json(enumerator.Current);
-                Write(body, item);
+                item.CopyTo(block.Span[used..]);
+                used += item.Length;
                 sent++;
-                unflushed += item.Length + 1;
-                // What is written to the response pipe is not sent until the pipe is flushed, and the flush is what
-                // waits for a slow reader: flush often, or the whole answer piles up in memory.
-                if (unflushed >= FlushBytes)
-                {
-                    await body.FlushAsync(aborted);
-                    unflushed = 0;
-                }
             }
 
-            Write(body, "]"u8);
+            block.Span[used++] = (byte)']';
+            body.Advance(used);
             await body.FlushAsync(aborted);
         }
         catch (Exception) when (aborted.IsCancellationRequested)
@@ -62,12 +70,6 @@ public sealed partial class JsonArrayResult<T>(IAsyncEnumerable<T> items, Func<T
             LogBroken(logger, exception, httpContext.Request.Path, sent, DatabaseErrors.Reason(exception));
             httpContext.Abort();
         }
-    }
-
-    private static void Write(System.IO.Pipelines.PipeWriter body, ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(body.GetSpan(bytes.Length));
-        body.Advance(bytes.Length);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Streaming {Path} failed after {Sent} items were sent ({Reason}); the connection was aborted so the client sees the transfer broken")]

@@ -9,9 +9,9 @@ namespace Notes.Tests.Features.Notes;
 public sealed class StreamAllNotesTests(NotesApi api) : IClassFixture<NotesApi>
 {
     [Fact]
-    public async Task Should_stream_every_note_in_id_order_past_the_largest_page()
+    public async Task Should_stream_every_note_in_id_order_across_pages()
     {
-        var notes = Enumerable.Range(1, ListNotes.MaxTake + 1)
+        var notes = Enumerable.Range(1, (2 * StreamAllNotes.PageSize) + 1)
             .Select(i => new Note { Text = $"note {i}", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow })
             .ToList();
         await api.Services.GetRequiredService<IDocumentStore>().BulkInsertAsync(notes);
