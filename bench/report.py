@@ -121,6 +121,7 @@ def tables(settings, scenarios, cold, exports):
         copy = exports.get("postgres")
         copy_time = statistics.median(e["seconds"] for e in copy) if copy else None
         lines += [f"`GET /notes/all` over {big:,} notes beside `psql \\copy` of the same column, median of {len(next(iter(exports.values())))} runs; "
+                  "both services are started for it and export once before the measured runs; "
                   "peak RSS is the process's high-water mark during the export.", "",
                   "| Export | time (s) | min – max (s) | peak RSS (MB) | MB sent | time / psql \\copy |",
                   "| --- | ---: | ---: | ---: | ---: | ---: |"]

@@ -18,7 +18,7 @@ namespace Notes.Features.Notes;
 /// </summary>
 public static class StreamAllNotes
 {
-    public const int PageSize = 5000;
+    public const int PageSize = 1000;
 
     public sealed record Query(bool? Completed = null, string? Q = null, string? Sort = null) : IRequest<IAsyncEnumerable<StoredNote>>;
 
