@@ -364,9 +364,11 @@ phase_big() {
   seed_database big "$big_notes"
   start_pass big
   scenario_deep_page
+  # The export on processes started afresh (on the same databases): its peak memory is then the export's, not what
+  # the deep pages left.
   stop_all
-  # The export on processes started afresh: its peak memory is then the export's, not what the deep pages left.
-  start_pass big
+  start "$variant" "big_${variant//-/_}"
+  start baseline "big_baseline_$pass"
   scenario_export
   stop_all
 }

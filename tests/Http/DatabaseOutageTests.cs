@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Npgsql;
 using Notes.Tests.Infrastructure;
 
 namespace Notes.Tests.Http;
@@ -13,26 +12,7 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.ApiBehindRelay api) 
 {
     public sealed class ApiBehindRelay : NotesApi
     {
-        public TcpProxy Relay { get; } = new(TestDatabaseServer.Settings.Host!, TestDatabaseServer.Settings.Port);
-
-        public override Task InitializeAsync()
-        {
-            Relay.Start();
-            return base.InitializeAsync();
-        }
-
-        protected override string DatabaseConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString)
-        {
-            Host = "127.0.0.1",
-            Port = Relay.Port,
-            Timeout = 3,
-        }.ConnectionString;
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            await Relay.DisposeAsync();
-        }
+        protected override bool ThroughRelay => true;
     }
 
     [Fact]

@@ -26,18 +26,17 @@ public sealed class StreamAllNotesTests(StreamAllNotesTests.ExportApi api) : ICl
     {
         public const int Notes = 60_000;
 
-        public TcpProxy Relay { get; } = new(TestDatabaseServer.Settings.Host!, TestDatabaseServer.Settings.Port);
-
         public CapturedLogs Logs { get; } = new();
 
         protected override IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Streams:MaxConcurrent"] = "3" };
 
+        protected override bool ThroughRelay => true;
+
         protected override string DatabaseConnectionString =>
-            new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1", Port = Relay.Port, Timeout = 3, MaxPoolSize = 2 }.ConnectionString;
+            new NpgsqlConnectionStringBuilder(base.DatabaseConnectionString) { MaxPoolSize = 2 }.ConnectionString;
 
         public override async Task InitializeAsync()
         {
-            Relay.Start();
             await base.InitializeAsync();
             var now = DateTime.UtcNow;
             await Services.GetRequiredService<IDocumentStore>().BulkInsertAsync(
@@ -61,11 +60,6 @@ public sealed class StreamAllNotesTests(StreamAllNotesTests.ExportApi api) : ICl
             builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         }
 
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            await Relay.DisposeAsync();
-        }
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Notes.Tests.Infrastructure;
 
@@ -15,12 +16,28 @@ namespace Notes.Tests.Infrastructure;
 public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private string? _connectionString;
+    private TcpProxy? _relay;
 
     /// <summary>The connection string of this fixture's own database.</summary>
     public string ConnectionString => _connectionString ?? throw new InvalidOperationException("The fixture is not initialised yet.");
 
+    /// <summary>
+    /// The relay the API reaches its database through, for a fixture that sets <see cref="ThroughRelay"/>: a test cuts
+    /// it to take the database away, and starts it again to bring it back.
+    /// </summary>
+    public TcpProxy Relay => _relay ?? throw new InvalidOperationException("This fixture reaches its database directly (ThroughRelay is off).");
+
+    /// <summary>Whether the API reaches its database through <see cref="Relay"/> instead of directly.</summary>
+    protected virtual bool ThroughRelay => false;
+
     public virtual async Task InitializeAsync()
     {
+        if (ThroughRelay)
+        {
+            _relay = new TcpProxy(TestDatabaseServer.Settings.Host!, TestDatabaseServer.Settings.Port);
+            _relay.Start();
+        }
+
         _connectionString = await TestDatabaseServer.CreateDatabaseAsync();
         await PrepareDatabaseAsync(_connectionString);
         StartHost();
@@ -35,6 +52,11 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
+        if (_relay is not null)
+        {
+            await _relay.DisposeAsync();
+        }
+
         if (_connectionString is not null)
         {
             await TestDatabaseServer.DropDatabaseAsync(_connectionString);
@@ -55,7 +77,10 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
         return await query(session);
     }
 
-    protected virtual string DatabaseConnectionString => ConnectionString;
+    /// <summary>What the API connects with: its database, through the relay when there is one (failing fast once it is cut).</summary>
+    protected virtual string DatabaseConnectionString => _relay is null
+        ? ConnectionString
+        : new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1", Port = _relay.Port, Timeout = 3 }.ConnectionString;
 
     /// <summary>
     /// Configuration a fixture adds to the API's (e.g. a lower limit to reach in a test); fixtures whose settings

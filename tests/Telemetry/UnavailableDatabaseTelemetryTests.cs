@@ -3,7 +3,6 @@ using System.Net;
 using Notes.Infrastructure.Telemetry;
 using Notes.Tests.Http;
 using Notes.Tests.Infrastructure;
-using Npgsql;
 
 namespace Notes.Tests.Telemetry;
 
@@ -13,26 +12,7 @@ public sealed class UnavailableDatabaseTelemetryTests(UnavailableDatabaseTelemet
 {
     public sealed class TracedApiBehindRelay : TelemetryApi
     {
-        public TcpProxy Relay { get; } = new(TestDatabaseServer.Settings.Host!, TestDatabaseServer.Settings.Port);
-
-        public override Task InitializeAsync()
-        {
-            Relay.Start();
-            return base.InitializeAsync();
-        }
-
-        protected override string DatabaseConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString)
-        {
-            Host = "127.0.0.1",
-            Port = Relay.Port,
-            Timeout = 3,
-        }.ConnectionString;
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            await Relay.DisposeAsync();
-        }
+        protected override bool ThroughRelay => true;
     }
 
     [Fact]
