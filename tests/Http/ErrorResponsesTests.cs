@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Marten;
-using Notes.Features.Notes;
 using Notes.Tests.Infrastructure;
 
 namespace Notes.Tests.Http;
@@ -18,7 +16,7 @@ public sealed class ErrorResponsesTests(NotesApi api) : IClassFixture<NotesApi>
     [InlineData("not json at all")]
     public async Task Should_answer_400_to_a_body_that_is_not_json(string body)
     {
-        var problem = await (await ChangesNothing(() => _client.PostAsync("/notes", HttpJson.AsCurlData(body)))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await api.ChangesNothingAsync(() => _client.PostAsync("/notes", HttpJson.AsCurlData(body)))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
 
         problem["detail"]!.GetValue<string>().ShouldStartWith("The request body is not valid JSON");
     }
@@ -33,7 +31,7 @@ public sealed class ErrorResponsesTests(NotesApi api) : IClassFixture<NotesApi>
     [InlineData("\"a string\"", null)]
     public async Task Should_answer_400_to_a_value_of_a_type_that_cannot_be_coerced(string body, string? path)
     {
-        var problem = await (await ChangesNothing(() => _client.PostAsync("/notes", HttpJson.AsJson(body)))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await api.ChangesNothingAsync(() => _client.PostAsync("/notes", HttpJson.AsJson(body)))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
 
         if (path is not null)
         {
@@ -51,7 +49,7 @@ public sealed class ErrorResponsesTests(NotesApi api) : IClassFixture<NotesApi>
     [InlineData("", "'text' is required.")]
     public async Task Should_answer_422_with_the_broken_rule_per_field(string body, string message)
     {
-        var problem = await (await ChangesNothing(() => _client.PostAsync("/notes", HttpJson.AsCurlData(body)))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var problem = await (await api.ChangesNothingAsync(() => _client.PostAsync("/notes", HttpJson.AsCurlData(body)))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
 
         problem.Errors("text").ShouldBe([message]);
         problem["detail"]!.GetValue<string>().ShouldContain(message);
@@ -60,7 +58,7 @@ public sealed class ErrorResponsesTests(NotesApi api) : IClassFixture<NotesApi>
     [Fact]
     public async Task Should_reject_text_over_100_characters()
     {
-        var problem = await (await ChangesNothing(() => _client.PostAsJsonAsync("/notes", new { text = new string('a', 101) }))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var problem = await (await api.ChangesNothingAsync(() => _client.PostAsJsonAsync("/notes", new { text = new string('a', 101) }))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
 
         problem.Errors("text").ShouldBe(["'text' must be at most 100 characters (it was 101)."]);
     }
@@ -70,7 +68,7 @@ public sealed class ErrorResponsesTests(NotesApi api) : IClassFixture<NotesApi>
     {
         var note = await (await _client.PostAsJsonAsync("/notes", new { text = "keep me", completed = true })).ShouldBeNoteAsync();
 
-        var problem = await (await ChangesNothing(() => _client.PutAsync($"/notes/{note.Id()}", HttpJson.AsJson("{\"text\": \"\"}")))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var problem = await (await api.ChangesNothingAsync(() => _client.PutAsync($"/notes/{note.Id()}", HttpJson.AsJson("{\"text\": \"\"}")))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
 
         problem.Errors("text").ShouldBe(["'text' must not be blank."]);
         problem.Errors("completed").ShouldBe(["'completed' is required."]);
@@ -104,7 +102,7 @@ public sealed class ErrorResponsesTests(NotesApi api) : IClassFixture<NotesApi>
     {
         var body = $"{{\"text\":\"{new string('a', 70_000)}\"}}";
 
-        await (await ChangesNothing(() => _client.PostAsync("/notes", HttpJson.AsJson(body)))).ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        await (await api.ChangesNothingAsync(() => _client.PostAsync("/notes", HttpJson.AsJson(body)))).ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 
     [Fact]
@@ -113,20 +111,5 @@ public sealed class ErrorResponsesTests(NotesApi api) : IClassFixture<NotesApi>
         await (await _client.GetAsync("/nothing-here")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await _client.GetAsync("/notes/not-a-number")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await _client.PatchAsync("/notes", HttpJson.AsJson("{}"))).ShouldBeProblemAsync(HttpStatusCode.MethodNotAllowed);
-    }
-
-    /// <summary>Sends a request and checks that every stored note is as it was before.</summary>
-    private async Task<HttpResponseMessage> ChangesNothing(Func<Task<HttpResponseMessage>> send)
-    {
-        var before = await StoredNotes();
-        var response = await send();
-        (await StoredNotes()).ShouldBe(before);
-        return response;
-    }
-
-    private async Task<string[]> StoredNotes()
-    {
-        var notes = await api.QueryAsync(session => session.Query<Note>().OrderBy(note => note.Id).ToListAsync());
-        return notes.Select(note => $"{note.Id} {note.Version} {note.Completed} {note.UpdatedAt:O} {note.Text}").ToArray();
     }
 }

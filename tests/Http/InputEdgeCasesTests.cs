@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Marten;
-using Notes.Features.Notes;
 using Notes.Tests.Infrastructure;
 
 namespace Notes.Tests.Http;
@@ -15,7 +13,7 @@ public sealed class InputEdgeCasesTests(NotesApi api) : IClassFixture<NotesApi>
     [Fact]
     public async Task Should_answer_422_naming_the_nul_character_and_store_nothing()
     {
-        var response = await ChangesNothing(() => _client.PostAsync("/notes", HttpJson.AsJson("""{"text":"a\u0000b"}""")));
+        var response = await api.ChangesNothingAsync(() => _client.PostAsync("/notes", HttpJson.AsJson("""{"text":"a\u0000b"}""")));
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
         problem.Errors("text").ShouldBe(["'text' must not contain the NUL character (U+0000)."]);
@@ -24,7 +22,7 @@ public sealed class InputEdgeCasesTests(NotesApi api) : IClassFixture<NotesApi>
     [Fact]
     public async Task Should_answer_400_to_half_a_surrogate_pair()
     {
-        var response = await ChangesNothing(() => _client.PostAsync("/notes", HttpJson.AsJson("""{"text":"a\ud800b"}""")));
+        var response = await api.ChangesNothingAsync(() => _client.PostAsync("/notes", HttpJson.AsJson("""{"text":"a\ud800b"}""")));
 
         // System.Text.Json refuses the escape itself: it is not text that can be stored
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
@@ -50,7 +48,7 @@ public sealed class InputEdgeCasesTests(NotesApi api) : IClassFixture<NotesApi>
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"text":"charset"}"""));
         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
 
-        var response = await ChangesNothing(() => _client.PostAsync("/notes", content));
+        var response = await api.ChangesNothingAsync(() => _client.PostAsync("/notes", content));
 
         (await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType))["detail"]!.GetValue<string>().ShouldContain("UTF-8");
     }
@@ -84,7 +82,7 @@ public sealed class InputEdgeCasesTests(NotesApi api) : IClassFixture<NotesApi>
     {
         var text = string.Concat(Enumerable.Repeat(unit, repeats));
 
-        var response = await ChangesNothing(() => _client.PostAsJsonAsync("/notes", new { text }));
+        var response = await api.ChangesNothingAsync(() => _client.PostAsJsonAsync("/notes", new { text }));
 
         (await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity)).Errors("text")
             .ShouldBe([$"'text' must be at most 100 characters (it was {codePoints})."]);
@@ -111,7 +109,7 @@ public sealed class InputEdgeCasesTests(NotesApi api) : IClassFixture<NotesApi>
     [InlineData("\"\"")]
     public async Task Should_answer_400_to_anything_but_true_or_false_for_completed(string completed)
     {
-        var response = await ChangesNothing(() => _client.PostAsync("/notes", HttpJson.AsJson($$"""{"text":"flag","completed":{{completed}}}""")));
+        var response = await api.ChangesNothingAsync(() => _client.PostAsync("/notes", HttpJson.AsJson($$"""{"text":"flag","completed":{{completed}}}""")));
 
         (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest))["detail"]!.GetValue<string>().ShouldContain("'$.completed'");
     }
@@ -164,19 +162,4 @@ public sealed class InputEdgeCasesTests(NotesApi api) : IClassFixture<NotesApi>
         response.Headers.ETag.ShouldNotBeNull().Tag.ShouldBe("\"1\"");
         (await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/notes/987654"))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
-
-    private async Task<HttpResponseMessage> ChangesNothing(Func<Task<HttpResponseMessage>> send)
-    {
-        var before = await StoredNotes();
-        var response = await send();
-        (await StoredNotes()).ShouldBe(before);
-        return response;
-    }
-
-    private async Task<string[]> StoredNotes()
-    {
-        var notes = await api.QueryAsync(session => session.Query<Note>().OrderBy(note => note.Id).ToListAsync());
-        return notes.Select(note => $"{note.Id} {note.Version} {note.Completed} {note.UpdatedAt:O} {note.Text}").ToArray();
-    }
-
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Notes.Features.Notes;
 using Npgsql;
 
 namespace Notes.Tests.Infrastructure;
@@ -78,6 +79,20 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>What the API connects with: its database, through the relay when there is one (failing fast once it is cut).</summary>
+    /// <summary>Sends a request and checks that every stored note is as it was before it (bad input changes nothing).</summary>
+    public async Task<HttpResponseMessage> ChangesNothingAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        var before = await StoredNotesAsync();
+        var response = await send();
+        (await StoredNotesAsync()).ShouldBe(before);
+        return response;
+    }
+
+    private Task<string[]> StoredNotesAsync() => QueryAsync(async session =>
+        (await session.Query<Note>().OrderBy(note => note.Id).ToListAsync())
+            .Select(note => $"{note.Id} {note.Version} {note.Completed} {note.UpdatedAt:O} {note.Text}")
+            .ToArray());
+
     protected virtual string DatabaseConnectionString => _relay is null
         ? ConnectionString
         : new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1", Port = _relay.Port, Timeout = 3 }.ConnectionString;
