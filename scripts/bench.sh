@@ -227,8 +227,14 @@ start_pass() { # TEMPLATE
   stop_all
   db_create "${template}_${variant//-/_}" "$template"
   db_create "${template}_baseline_$pass" "$template"
-  start "$variant" "${template}_${variant//-/_}"
-  start baseline "${template}_baseline_$pass"
+  start_services "$template"
+}
+
+# The pass's API variant and the baseline, started afresh on the copies start_pass made of TEMPLATE.
+start_services() { # TEMPLATE
+  stop_all
+  start "$variant" "${1}_${variant//-/_}"
+  start baseline "${1}_baseline_$pass"
 }
 
 scenario_cold_start() { # DATABASE
@@ -366,9 +372,7 @@ phase_big() {
   scenario_deep_page
   # The export on processes started afresh (on the same databases): its peak memory is then the export's, not what
   # the deep pages left.
-  stop_all
-  start "$variant" "big_${variant//-/_}"
-  start baseline "big_baseline_$pass"
+  start_services big
   scenario_export
   stop_all
 }
