@@ -54,6 +54,7 @@ public static class MartenSetup
                     .Duplicate(note => note.UpdatedAt, pgType: "timestamptz", dbType: NpgsqlDbType.TimestampTz)
                     .FullTextIndex(TextSearchConfig, note => note.Text);
                 options.Logger(new StatementLogger(provider.GetRequiredService<ILogger<IDocumentStore>>()));
+                options.ConfigurePolly(StatementRetries.Configure);
                 // The schema is applied once at start-up (DatabaseStartup), never lazily on a request's path.
                 options.AutoCreateSchemaObjects = AutoCreate.None;
                 return options;
