@@ -93,6 +93,7 @@ public sealed class LostAnswerTests(DatabaseOutageTests.ApiBehindRelay api) : IC
 
         await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         response.Headers.RetryAfter.ShouldNotBeNull();
+        (await CountNotesAsync("id = $1", note.Id())).ShouldBe(0);
     }
 
     /// <summary>Counts notes around the API and its relay, on a connection of the test's own.</summary>
