@@ -15,6 +15,11 @@ internal static class NoteProblems
         statusCode: StatusCodes.Status412PreconditionFailed,
         title: "Note has changed",
         detail: $"Note with id {id} no longer matches If-Match {ifMatch}: read it again and retry.");
+
+    public static ProblemHttpResult Exists(int id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status412PreconditionFailed,
+        title: "Note exists",
+        detail: $"Note with id {id} exists, and If-None-Match: * asks to write only where there is none.");
 }
 
 /// <summary>How the notes endpoints answer what a use case did.</summary>

@@ -11,6 +11,9 @@ public static class MartenSetup
     /// <summary>The text search configuration of the notes' full-text index and of every search (see docs/api.md).</summary>
     public const string TextSearchConfig = "simple";
 
+    /// <summary>The commands' pool's name in metrics (Npgsql names it after its connection string otherwise).</summary>
+    public const string PoolName = "notes";
+
     public static IServiceCollection AddNotesDatabase(this IServiceCollection services)
     {
         services
@@ -27,6 +30,7 @@ public static class MartenSetup
 
                 var options = new StoreOptions();
                 options.Connection(DatabaseSettings.DataSourceConnectionString(connection));
+                options.ConfigureNpgsqlDataSourceBuilder(dataSource => dataSource.Name = PoolName);
                 // With several hosts Marten picks the server type itself (read-write unless told): the connection
                 // strings' Target Session Attributes tell it, for commands and for queries.
                 if (DatabaseSettings.TargetSession(connection) is { } writes)
@@ -49,6 +53,8 @@ public static class MartenSetup
                     .Duplicate(note => note.CreatedAt, pgType: "timestamptz", dbType: NpgsqlDbType.TimestampTz)
                     .Duplicate(note => note.UpdatedAt, pgType: "timestamptz", dbType: NpgsqlDbType.TimestampTz)
                     .FullTextIndex(TextSearchConfig, note => note.Text);
+                options.Logger(new StatementLogger(provider.GetRequiredService<ILogger<IDocumentStore>>()));
+                options.ConfigurePolly(StatementRetries.Configure);
                 // The schema is applied once at start-up (DatabaseStartup), never lazily on a request's path.
                 options.AutoCreateSchemaObjects = AutoCreate.None;
                 return options;
