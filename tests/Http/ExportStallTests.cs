@@ -1,6 +1,8 @@
+using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Notes.Tests.Infrastructure;
+using Npgsql;
 
 namespace Notes.Tests.Http;
 
@@ -74,5 +76,28 @@ public sealed class ExportStallTests(ExportStallTests.Api api) : IClassFixture<E
         text.ShouldStartWith("HTTP/1.1 200 OK");
         text.ShouldEndWith("]\r\n0\r\n\r\n", customMessage: $"{text.Length} characters");
         (text.Split("\"id\":").Length - 1).ShouldBe(StreamAllNotesTests.ExportApi.Notes);
+    }
+
+    [Fact]
+    public async Task Should_answer_503_when_the_first_page_waits_in_the_database_for_the_stall_limit()
+    {
+        await api.AllSlotsFreeAsync();
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("lock table mt_doc_note in access exclusive mode", connection, transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        using var client = api.CreateClient();
+        var stuck = await client.GetAsync("/notes/all").WaitAsync(TimeSpan.FromSeconds(20));
+
+        // answered while the lock is still held
+        var problem = await stuck.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        problem["title"]!.GetValue<string>().ShouldBe("Request timed out");
+        problem["detail"]!.GetValue<string>().ShouldContain("2 seconds");
+        await transaction.RollbackAsync();
+        await api.AllSlotsFreeAsync();
     }
 }
