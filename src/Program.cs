@@ -24,7 +24,7 @@ builder.Services
     .AddNotesProblemDetails()
     .AddNotesHttp()
     .AddNotesHealthChecks()
-    .AddNotesStreaming()
+    .AddSingleton<StreamSlots>()
     .AddNotesOpenApi()
     .AddCarter();
 
