@@ -21,7 +21,7 @@ public static class UpdateNote
     public sealed record Body([property: Required, MinLength(1), MaxLength(Note.MaxTextLength)] string Text, [property: Required] bool? Completed);
 
     /// <summary>Replaces note <c>Id</c> if it is in one of the revisions <c>IfMatch</c> names (from the header); any when null.</summary>
-    public sealed record Command(int Id, string Text, bool? Completed, IReadOnlyList<int>? IfMatch = null) : IRequest<WriteOutcome>;
+    public sealed record Command(long Id, string Text, bool? Completed, IReadOnlyList<int>? IfMatch = null) : IRequest<WriteOutcome>;
 
     internal sealed class Validator : AbstractValidator<Command>
     {
@@ -41,8 +41,8 @@ public static class UpdateNote
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPut("/notes/{id:int}", async Task<Results<Utf8ContentHttpResult, ProblemHttpResult>> (
-                    int id, Body? body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
+            app.MapPut("/notes/{id:long}", async Task<Results<Utf8ContentHttpResult, ProblemHttpResult>> (
+                    long id, Body? body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
                 {
                     var command = new Command(id, body?.Text!, body?.Completed, NoteETags.AcceptedByIfMatch(ifMatch));
                     return NoteResults.Written(await mediator.Send(command, cancellationToken), id, ifMatch, response);
