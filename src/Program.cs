@@ -18,6 +18,7 @@ builder.AddNotesTelemetry();
 builder.AddNotesHosting();
 builder.Services
     .AddSingleton(TimeProvider.System)
+    .AddSingleton<Notes.Features.Notes.ImportSlots>()
     .AddNotesDatabase()
     .AddNotesMediator(builder.Configuration)
     .AddNotesJson()

@@ -64,7 +64,7 @@ public sealed class StoredJsonTests(NotesApi api) : IClassFixture<NotesApi>
     }
 
     /// <summary>Every column of a note's row but its id, the id in its JSON and the time Marten stamps on it.</summary>
-    private async Task<string> RowAsync(int id)
+    private async Task<string> RowAsync(long id)
     {
         await using var connection = new NpgsqlConnection(api.ConnectionString);
         await connection.OpenAsync();

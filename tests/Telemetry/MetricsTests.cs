@@ -38,8 +38,8 @@ public sealed class MetricsTests(NotesApi api) : IClassFixture<NotesApi>
         {
             (HttpCount, [("http_route", "/notes"), ("http_request_method", "POST"), ("http_response_status_code", "200")], 2),
             (HttpCount, [("http_route", "/notes"), ("http_request_method", "POST"), ("http_response_status_code", "422")], 1),
-            (HttpCount, [("http_route", "/notes/{id:int}"), ("http_request_method", "GET"), ("http_response_status_code", "404")], 3),
-            (HttpCount, [("http_route", "/notes/{id:int}"), ("http_request_method", "PUT"), ("http_response_status_code", "412")], 1),
+            (HttpCount, [("http_route", "/notes/{id:long}"), ("http_request_method", "GET"), ("http_response_status_code", "404")], 3),
+            (HttpCount, [("http_route", "/notes/{id:long}"), ("http_request_method", "PUT"), ("http_response_status_code", "412")], 1),
             (UseCaseCount, [("notes_use_case", "CreateNote.Command"), ("notes_outcome", "ok")], 2),
             (UseCaseCount, [("notes_use_case", "CreateNote.Command"), ("notes_outcome", "validation")], 1),
             (UseCaseCount, [("notes_use_case", "GetNote.Query"), ("notes_outcome", "not_found")], 3),

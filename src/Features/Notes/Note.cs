@@ -14,8 +14,11 @@ public sealed class Note : IRevisioned
     /// <summary>Marten's table for notes (in its default schema), which the slices' statements name.</summary>
     public const string Table = "public.mt_doc_note";
 
-    /// <summary>Integer id assigned by Marten's HiLo sequence: 1 for the first note of a fresh database.</summary>
-    public int Id { get; set; }
+    /// <summary>
+    /// Integer id from Marten's HiLo sequence, 1 for the first note of a fresh database: unique, not ordered by time
+    /// (each instance takes its own blocks of ids), at most 2^53 - 1.
+    /// </summary>
+    public long Id { get; set; }
 
     public required string Text { get; set; }
 

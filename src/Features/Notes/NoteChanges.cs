@@ -13,7 +13,7 @@ namespace Notes.Features.Notes;
 internal static class NoteChanges
 {
     public static async Task<WriteOutcome> ChangeNoteAsync(
-        this IDocumentSession session, int id, string? text, bool? completed, DateTime now, IReadOnlyList<int>? ifMatch, CancellationToken cancellationToken)
+        this IDocumentSession session, long id, string? text, bool? completed, DateTime now, IReadOnlyList<int>? ifMatch, CancellationToken cancellationToken)
     {
         var changes = new Dictionary<string, object> { ["updatedAt"] = now };
         if (text is not null)
@@ -52,7 +52,7 @@ internal static class NoteChanges
 
     /// <summary>After a conditional write changed nothing: the note is gone, or it is in another revision.</summary>
     public static async Task<TOutcome> WhyNotWrittenAsync<TOutcome>(
-        this IQuerySession session, int id, TOutcome notFound, TOutcome preconditionFailed, CancellationToken cancellationToken)
+        this IQuerySession session, long id, TOutcome notFound, TOutcome preconditionFailed, CancellationToken cancellationToken)
     {
         await using var command = NoteStatements.Statement($"select 1 from {Note.Table} where id = $1", id);
         await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);

@@ -65,7 +65,7 @@ internal static partial class NoteListing
                 var cursor = ReadCursor(After, Sort) ?? throw new InvalidOperationException($"'{After}' is not a cursor of sort '{Sort}'.");
                 var (column, descending) = Key(Sort);
                 var comparison = descending ? "<" : ">";
-                var id = Add(parameters, cursor.Id, NpgsqlDbType.Integer);
+                var id = Add(parameters, cursor.Id, NpgsqlDbType.Bigint);
                 if (column == "id")
                 {
                     conditions.Add($"id {comparison} {id}");
@@ -101,7 +101,7 @@ internal static partial class NoteListing
     /// The cursor that continues <paramref name="sort"/> after a note: its id for the id orders, an opaque string for
     /// the others (the note's timestamp in that order, as its column holds it, and its id).
     /// </summary>
-    public static string CursorAfter(int id, DateTime createdAt, DateTime updatedAt, string? sort) => Key(sort).Column switch
+    public static string CursorAfter(long id, DateTime createdAt, DateTime updatedAt, string? sort) => Key(sort).Column switch
     {
         "id" => id.ToString(CultureInfo.InvariantCulture),
         var column => Base64Url.EncodeToString(Encoding.ASCII.GetBytes(string.Create(
@@ -114,7 +114,7 @@ internal static partial class NoteListing
         var column = Key(sort).Column;
         if (column == "id")
         {
-            return int.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? new Cursor(default, id) : null;
+            return long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? new Cursor(default, id) : null;
         }
 
         Span<byte> bytes = stackalloc byte[64];
@@ -126,7 +126,7 @@ internal static partial class NoteListing
         var parts = Encoding.ASCII.GetString(bytes[..written]).Split(':');
         return parts.Length == 3 && parts[0] == column
             && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks
-            && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var noteId)
+            && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var noteId)
             ? new Cursor(new DateTime(ticks, DateTimeKind.Utc), noteId)
             : null;
     }
@@ -167,5 +167,5 @@ internal static partial class NoteListing
     [GeneratedRegex(@"[\p{L}\p{N}\p{M}]+")]
     private static partial Regex Word();
 
-    public sealed record Cursor(DateTime At, int Id);
+    public sealed record Cursor(DateTime At, long Id);
 }

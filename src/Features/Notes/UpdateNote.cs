@@ -25,7 +25,7 @@ public static class UpdateNote
     /// Replaces note <c>Id</c> if it is in one of the revisions <c>IfMatch</c> names (from the header), any when null;
     /// never when <c>IfNoneMatchAny</c> (<c>If-None-Match: *</c>).
     /// </summary>
-    public sealed record Command(int Id, string Text, bool? Completed, IReadOnlyList<int>? IfMatch = null, bool IfNoneMatchAny = false)
+    public sealed record Command(long Id, string Text, bool? Completed, IReadOnlyList<int>? IfMatch = null, bool IfNoneMatchAny = false)
         : IRequest<WriteOutcome>;
 
     internal sealed class Validator : AbstractValidator<Command>
@@ -47,8 +47,8 @@ public static class UpdateNote
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPut("/notes/{id:int}", async Task<Results<Utf8ContentHttpResult, ProblemHttpResult>> (
-                    int id, Body? body, [FromHeader(Name = "If-Match")] string? ifMatch, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch,
+            app.MapPut("/notes/{id:long}", async Task<Results<Utf8ContentHttpResult, ProblemHttpResult>> (
+                    long id, Body? body, [FromHeader(Name = "If-Match")] string? ifMatch, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch,
                     IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
                 {
                     var command = new Command(id, body?.Text!, body?.Completed, NoteETags.AcceptedByIfMatch(ifMatch), NoteETags.IsAny(ifNoneMatch));

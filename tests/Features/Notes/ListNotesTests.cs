@@ -26,7 +26,7 @@ public sealed class ListNotesTests(ListNotesTests.FortyFiveNotes api) : IClassFi
         var page = await api.SendAsync(new ListNotes.Query());
 
         page.Notes.Count.ShouldBe(20);
-        page.Notes.Select(note => note.Id).ShouldBe(Enumerable.Range(1, 20));
+        page.Notes.Select(note => note.Id).ShouldBe(Enumerable.Range(1, 20).Select(id => (long)id));
         page.Notes[0].Text.ShouldBe("note 1");
         page.Total.ShouldBe(45);
         page.Next.ShouldBe("20");
@@ -80,7 +80,7 @@ public sealed class ListNotesTests(ListNotesTests.FortyFiveNotes api) : IClassFi
     [Fact]
     public async Task Should_continue_after_a_cursor_through_every_note_exactly_once()
     {
-        var seen = new List<int>();
+        var seen = new List<long>();
         string? after = null;
         do
         {
@@ -90,7 +90,7 @@ public sealed class ListNotesTests(ListNotesTests.FortyFiveNotes api) : IClassFi
         }
         while (after is not null);
 
-        seen.ShouldBe(Enumerable.Range(1, 45));
+        seen.ShouldBe(Enumerable.Range(1, 45).Select(id => (long)id));
     }
 
     [Theory]

@@ -51,7 +51,7 @@ public sealed class SearchAndFilterTests(SearchAndFilterTests.Shopping api) : IC
     {
         var page = await api.SendAsync(new ListNotes.Query(Q: q));
 
-        page.Notes.Select(note => note.Id).ShouldBe(ids);
+        page.Notes.Select(note => note.Id).ShouldBe(ids.Select(id => (long)id));
         page.Total.ShouldBe(ids.Length);
     }
 
@@ -74,7 +74,7 @@ public sealed class SearchAndFilterTests(SearchAndFilterTests.Shopping api) : IC
     {
         var page = await api.SendAsync(new ListNotes.Query(Completed: completed));
 
-        page.Notes.Select(note => note.Id).ShouldBe(ids);
+        page.Notes.Select(note => note.Id).ShouldBe(ids.Select(id => (long)id));
         page.Total.ShouldBe(4);
     }
 
@@ -101,7 +101,7 @@ public sealed class SearchAndFilterTests(SearchAndFilterTests.Shopping api) : IC
     public async Task Should_order_by_each_sort_key_and_page_through_it_by_cursor(string sort, int[] ids)
     {
         var whole = await api.SendAsync(new ListNotes.Query(Sort: sort));
-        var paged = new List<int>();
+        var paged = new List<long>();
         string? after = null;
         do
         {
@@ -111,14 +111,14 @@ public sealed class SearchAndFilterTests(SearchAndFilterTests.Shopping api) : IC
         }
         while (after is not null);
 
-        whole.Notes.Select(note => note.Id).ShouldBe(ids);
-        paged.ShouldBe(ids);
+        whole.Notes.Select(note => note.Id).ShouldBe(ids.Select(id => (long)id));
+        paged.ShouldBe(ids.Select(id => (long)id));
     }
 
     [Fact]
     public async Task Should_stream_every_note_that_matches_in_the_order_asked()
     {
-        var streamed = new List<int>();
+        var streamed = new List<long>();
         await foreach (var note in await api.SendAsync(new StreamAllNotes.Query(Completed: false, Q: "b", Sort: "-updatedAt")))
         {
             streamed.Add(note.Id);
