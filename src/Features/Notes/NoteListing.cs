@@ -72,10 +72,9 @@ internal static partial class NoteListing
                 }
                 else
                 {
-                    // the first condition alone is what an index range scan starts from; the second breaks the tie
-                    var at = Add(parameters, cursor.At, NpgsqlDbType.TimestampTz);
-                    conditions.Add($"{column} {comparison}= {at} and ({column} {comparison} {at} or id {comparison} {id})");
-                }
+                    // a row value: the index on (column, id) starts its range scan right after the cursor, however
+                    // many notes share its timestamp
+                    conditions.Add($"({column}
             }
 
             return conditions.Count == 0 ? "" : " where " + string.Join(" and ", conditions);
