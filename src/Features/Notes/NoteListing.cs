@@ -24,17 +24,29 @@ internal static class NoteListing
     /// <summary>The notes a list shows: filters, an order and where in it to start.</summary>
     public sealed record Listing(bool? Completed, string? Search, string? Sort, string? After)
     {
+        /// <summary>One page (<see cref="StoredNote.Columns"/>, then created_at and updated_at for the cursor), after the exact count when <paramref name="count"/>.</summary>
+        public NpgsqlCommand Page(int skip, int take, bool count) => Page(skip, take, count ? ListNotes.Counting.Exact : ListNotes.Counting.None, exactUpTo: 0);
+
         /// <summary>
-        /// One page (<see cref="StoredNote.Columns"/>, then created_at and updated_at for the cursor), after the number
-        /// of notes that match the filters on every page when <paramref name="count"/>: one command, one round trip.
+        /// One page (<see cref="StoredNote.Columns"/>, then created_at and updated_at for the cursor), after what
+        /// <paramref name="counting"/> asks for, in one command, one round trip: <see cref="ListNotes.Counting.Exact"/>, the
+        /// number of notes that match the filters on every page; <see cref="ListNotes.Counting.Estimated"/>, the planner's
+        /// estimate of it (EXPLAIN as JSON), then the notes that match counted up to <paramref name="exactUpTo"/> + 1,
+        /// no further: past the limit the cost stays that of the limit.
         /// </summary>
-        public NpgsqlCommand Page(int skip, int take, bool count)
+        public NpgsqlCommand Page(int skip, int take, ListNotes.Counting counting, int exactUpTo)
         {
             var command = new NpgsqlCommand();
             var sql = new StringBuilder();
-            if (count)
+            if (counting == ListNotes.Counting.Exact)
             {
                 sql.Append("select count(*) from ").Append(Note.Table).Append(Where(command.Parameters, withCursor: false)).Append(';');
+            }
+            else if (counting == ListNotes.Counting.Estimated)
+            {
+                sql.Append("explain (format json) select 1 from ").Append(Note.Table).Append(Where(command.Parameters, withCursor: false)).Append(';')
+                    .Append("select count(*) from (select 1 from ").Append(Note.Table).Append(Where(command.Parameters, withCursor: false))
+                    .Append(" limit ").Append(Add(command.Parameters, exactUpTo + 1, NpgsqlDbType.Integer)).Append(") counted;");
             }
 
             sql.Append("select ").Append(StoredNote.Columns).Append(", created_at, updated_at from ").Append(Note.Table)
