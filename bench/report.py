@@ -106,7 +106,7 @@ def tables(settings, scenarios, cold, exports):
     deep = [s for s in scenarios if s["group"] == "deep"]
     if deep:
         first = deep[0]["results"]
-        lines += [f"A page of 20 over {big:,} notes (each answer also counts them all for `X-Total-Count`), "
+        lines += [f"A page of 20 over {big:,} notes (no count: it is sent only on `Prefer: count=...`), "
                   f"{deep[0]['connections']} connections: the last page by cursor and by offset beside the first.", "",
                   "| Page | Baseline | API | API / baseline | API p99 / baseline p99 | PostgreSQL alone | API p50 / first page's | baseline p50 / first page's | non-2xx |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
