@@ -378,6 +378,7 @@ phase_big() {
   seed_database small 1000
   start_pass small
   scenario_small_page
+  stop_all
   seed_database big "$big_notes"
   start_pass big
   scenario_deep_page
