@@ -42,13 +42,13 @@ public static class ListNotes
         }
     }
 
-    internal sealed class Handler(IQuerySession session) : IRequestHandler<Query, Page>
+    internal sealed class Handler(IQuerySession session, NoteTable table) : IRequestHandler<Query, Page>
     {
         public async Task<Page> Handle(Query query, CancellationToken cancellationToken)
         {
             // the count and the page in one round trip
             var listing = new NoteListing.Listing(query.Completed, query.Q, query.Sort, query.After);
-            await using var command = listing.Page(query.Skip, query.Take, count: true);
+            await using var command = listing.Page(table, query.Skip, query.Take, count: true);
             await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
             await reader.ReadAsync(cancellationToken);
             var total = reader.GetInt64(0);

@@ -25,67 +25,68 @@ internal static partial class NoteListing
     public sealed record Listing(bool? Completed, string? Search, string? Sort, string? After)
     {
         /// <summary>
-        /// One page (<see cref="StoredNote.Columns"/>, then created_at and updated_at for the cursor), after the number
+        /// One page (<see cref="NoteTable.Selected"/>, then created_at and updated_at for the cursor), after the number
         /// of notes that match the filters on every page when <paramref name="count"/>: one command, one round trip.
         /// </summary>
-        public NpgsqlCommand Page(int skip, int take, bool count)
+        public NpgsqlCommand Page(NoteTable table, int skip, int take, bool count)
         {
             var command = new NpgsqlCommand();
             var sql = new StringBuilder();
             if (count)
             {
-                sql.Append("select count(*) from ").Append(Note.Table).Append(Where(command.Parameters, withCursor: false)).Append(';');
+                sql.Append("select count(*) from ").Append(table.Name).Append(Where(table, command.Parameters, withCursor: false)).Append(';');
             }
 
-            sql.Append("select ").Append(StoredNote.Columns).Append(", created_at, updated_at from ").Append(Note.Table)
-                .Append(Where(command.Parameters, withCursor: true))
-                .Append(" order by ").Append(OrderBy())
+            sql.Append("select ").Append(table.Selected).Append(", ").Append(table.Column(note => note.CreatedAt)).Append(", ")
+                .Append(table.Column(note => note.UpdatedAt)).Append(" from ").Append(table.Name)
+                .Append(Where(table, command.Parameters, withCursor: true))
+                .Append(" order by ").Append(OrderBy(table))
                 .Append(" limit ").Append(Add(command.Parameters, take, NpgsqlDbType.Integer))
                 .Append(" offset ").Append(Add(command.Parameters, skip, NpgsqlDbType.Integer));
             command.CommandText = sql.ToString();
             return command;
         }
 
-        private string Where(NpgsqlParameterCollection parameters, bool withCursor)
+        private string Where(NoteTable table, NpgsqlParameterCollection parameters, bool withCursor)
         {
             var conditions = new List<string>();
             if (Completed is { } completed)
             {
-                conditions.Add($"completed = {Add(parameters, completed, NpgsqlDbType.Boolean)}");
+                conditions.Add($"{table.Column(note => note.Completed)} = {Add(parameters, completed, NpgsqlDbType.Boolean)}");
             }
 
             if (ToTsQuery(Search) is { } query)
             {
                 // the very expression of the full-text index, so that the index serves it
-                conditions.Add($"to_tsvector('{MartenSetup.TextSearchConfig}'::regconfig, data ->> 'text') @@ to_tsquery('{MartenSetup.TextSearchConfig}'::regconfig, {Add(parameters, query, NpgsqlDbType.Text)})");
+                conditions.Add($"to_tsvector('{MartenSetup.TextSearchConfig}'::regconfig, {table.Data} ->> 'text') @@ to_tsquery('{MartenSetup.TextSearchConfig}'::regconfig, {Add(parameters, query, NpgsqlDbType.Text)})");
             }
 
             if (withCursor && After is not null)
             {
                 var cursor = ReadCursor(After, Sort) ?? throw new InvalidOperationException($"'{After}' is not a cursor of sort '{Sort}'.");
-                var (column, descending) = Key(Sort);
+                var (column, descending) = Key(table, Sort);
                 var comparison = descending ? "<" : ">";
                 var id = Add(parameters, cursor.Id, NpgsqlDbType.Integer);
-                if (column == "id")
+                if (column == table.Id)
                 {
-                    conditions.Add($"id {comparison} {id}");
+                    conditions.Add($"{column} {comparison} {id}");
                 }
                 else
                 {
                     // the first condition alone is what an index range scan starts from; the second breaks the tie
                     var at = Add(parameters, cursor.At, NpgsqlDbType.TimestampTz);
-                    conditions.Add($"{column} {comparison}= {at} and ({column} {comparison} {at} or id {comparison} {id})");
+                    conditions.Add($"{column} {comparison}= {at} and ({column} {comparison} {at} or {table.Id} {comparison} {id})");
                 }
             }
 
             return conditions.Count == 0 ? "" : " where " + string.Join(" and ", conditions);
         }
 
-        private string OrderBy()
+        private string OrderBy(NoteTable table)
         {
-            var (column, descending) = Key(Sort);
+            var (column, descending) = Key(table, Sort);
             var direction = descending ? " desc" : "";
-            return column == "id" ? "id" + direction : $"{column}{direction}, id{direction}";
+            return column == table.Id ? column + direction : $"{column}{direction}, {table.Id}{direction}";
         }
 
         /// <summary>A parameter, named: a command of two statements cannot take positional ones.</summary>
@@ -151,7 +152,19 @@ internal static partial class NoteListing
         rule.Must(search => search is null || NoteTextRules.Characters(search) <= MaxSearchLength)
             .WithMessage((_, search) => $"'q' must be at most {MaxSearchLength} characters (it was {NoteTextRules.Characters(search!)}).");
 
-    /// <summary>The column a sort key orders by, and which way.</summary>
+    /// <summary>The column of <paramref name="table"/> a sort key orders by, and which way.</summary>
+    private static (string Column, bool Descending) Key(NoteTable table, string? sort)
+    {
+        var (key, descending) = Key(sort);
+        return (key switch
+        {
+            "created_at" => table.Column(note => note.CreatedAt),
+            "updated_at" => table.Column(note => note.UpdatedAt),
+            _ => table.Id,
+        }, descending);
+    }
+
+    /// <summary>A sort key's name in its cursors, and which way.</summary>
     private static (string Column, bool Descending) Key(string? sort) => sort switch
     {
         null or "id" => ("id", false),

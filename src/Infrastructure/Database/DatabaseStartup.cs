@@ -1,5 +1,6 @@
 using JasperFx;
 using Marten;
+using Notes.Features.Notes;
 using Notes.Infrastructure.Hosting;
 using Npgsql;
 
@@ -11,7 +12,7 @@ namespace Notes.Infrastructure.Database;
 /// The wait holds <c>Database:StartupTimeoutSeconds</c> whatever the server does: each attempt's connect and command
 /// timeouts are bounded by the time left, and a shutdown signal ends the wait at once.
 /// </summary>
-internal sealed partial class DatabaseStartup(IDocumentStore store, IConfiguration configuration, TimeProvider time, ILogger<DatabaseStartup> logger)
+internal sealed partial class DatabaseStartup(IDocumentStore store, NoteTable table, IConfiguration configuration, TimeProvider time, ILogger<DatabaseStartup> logger)
     : IHostedService
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(250);
@@ -90,13 +91,14 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
     /// </summary>
     private async Task<int> FillNewColumnsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
+        var (completed, createdAt, updatedAt) = (table.Column(note => note.Completed), table.Column(note => note.CreatedAt), table.Column(note => note.UpdatedAt));
         await using var command = new NpgsqlCommand(
-            $$"""
-            update {{store.Options.DatabaseSchemaName}}.mt_doc_note
-            set completed = (data ->> 'completed')::boolean,
-                created_at = (data ->> 'createdAt')::timestamptz,
-                updated_at = (data ->> 'updatedAt')::timestamptz
-            where completed is null or created_at is null or updated_at is null
+            $"""
+            update {table.Name}
+            set {completed} = ({table.Data} ->> 'completed')::boolean,
+                {createdAt} = ({table.Data} ->> 'createdAt')::timestamptz,
+                {updatedAt} = ({table.Data} ->> 'updatedAt')::timestamptz
+            where {completed} is null or {createdAt} is null or {updatedAt} is null
             """,
             connection);
         return await command.ExecuteNonQueryAsync(cancellationToken);

@@ -27,6 +27,7 @@ public static class MartenSetup
 
                 var options = new StoreOptions();
                 options.Connection(DatabaseSettings.DataSourceConnectionString(connection));
+                options.DatabaseSchemaName = DatabaseSettings.Schema(configuration);
                 // With several hosts Marten picks the server type itself (read-write unless told): the connection
                 // strings' Target Session Attributes tell it, for commands and for queries.
                 if (DatabaseSettings.TargetSession(connection) is { } writes)
@@ -55,6 +56,7 @@ public static class MartenSetup
             })
             .BuildSessionsWith<NotesSessionFactory>();
 
+        services.AddSingleton(provider => NoteTable.Of(provider.GetRequiredService<IDocumentStore>()));
         services.AddSingleton(typeof(HiLoIds<>));
         services.AddSingleton<QueryDatabase>();
         services.AddHostedService<DatabaseStartup>();
