@@ -22,8 +22,9 @@ public sealed class NoteTable
     {
         _mapping = mapping;
         Name = mapping.TableName.QualifiedName;
-        Id = table.PrimaryKeyColumns.Single();
-        Data = table.Columns.Single(column => column.GetType().Name == "DataColumn").Name; // Marten's DataColumn is internal
+        // Marten's IdColumn and DataColumn are internal.
+        Id = table.Columns.Single(column => column.GetType().Name == "IdColumn").Name;
+        Data = table.Columns.Single(column => column.GetType().Name == "DataColumn").Name;
         Version = mapping.Metadata.Revision.Name;
         LastModified = mapping.Metadata.LastModified.Name;
         DotNetType = mapping.Metadata.DotNetType.Name;

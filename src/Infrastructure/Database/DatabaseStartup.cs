@@ -12,7 +12,7 @@ namespace Notes.Infrastructure.Database;
 /// The wait holds <c>Database:StartupTimeoutSeconds</c> whatever the server does: each attempt's connect and command
 /// timeouts are bounded by the time left, and a shutdown signal ends the wait at once.
 /// </summary>
-internal sealed partial class DatabaseStartup(IDocumentStore store, NoteTable table, IConfiguration configuration, TimeProvider time, ILogger<DatabaseStartup> logger)
+internal sealed partial class DatabaseStartup(IDocumentStore store, IConfiguration configuration, TimeProvider time, ILogger<DatabaseStartup> logger)
     : IHostedService
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(250);
@@ -23,6 +23,8 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, NoteTable ta
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // First, as it needs no database: a mapping the notes' statements do not fit stops the API here.
+        var table = NoteTable.Of(store);
         var settings = DatabaseSettings.Resolve(configuration);
         var database = DatabaseSettings.Describe(settings);
         LogDatabase(logger, database);
@@ -50,7 +52,7 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, NoteTable ta
                     await takeLock.ExecuteNonQueryAsync(cancellationToken).WaitAsync(Left(), time, cancellationToken);
                     await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate)
                         .WaitAsync(Left(), time, cancellationToken);
-                    var filled = await FillNewColumnsAsync(connection, cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                    var filled = await FillNewColumnsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken);
                     LogSchemaReady(logger, filled);
                 }
 
@@ -89,7 +91,7 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, NoteTable ta
     /// A database made before completed, createdAt and updatedAt became columns gets them from each note's JSON
     /// (Marten fills a new duplicated column as it adds it; this covers any row it left empty).
     /// </summary>
-    private async Task<int> FillNewColumnsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task<int> FillNewColumnsAsync(NpgsqlConnection connection, NoteTable table, CancellationToken cancellationToken)
     {
         var (completed, createdAt, updatedAt) = (table.Column(note => note.Completed), table.Column(note => note.CreatedAt), table.Column(note => note.UpdatedAt));
         await using var command = new NpgsqlCommand(
