@@ -33,7 +33,20 @@ internal static class TestDatabaseServer
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
         NpgsqlConnection.ClearAllPools();
-        await ExecuteAsync($"drop database if exists {name} with (force)");
+        // FORCE may meet a process the notes role cannot terminate (an autovacuum worker on the test's database):
+        // it is gone a moment later.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync($"drop database if exists {name} with (force)");
+                return;
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+            {
+                await Task.Delay(250);
+            }
+        }
     }
 
     private static async Task ExecuteAsync(string sql)
