@@ -10,6 +10,7 @@ from pathlib import Path
 
 TARGETS = {"baseline": "Baseline", "api": "API", "api-notel": "API, telemetry off", "postgres": "PostgreSQL alone"}
 COLORS = {"baseline": "#9e9e9e", "api": "#3f51b5", "api-notel": "#90caf9", "postgres": "#66bb6a"}
+HOSTILE = {"empty": "notes that break a rule (`{}`)", "padded": "good notes padded with a 60 KB unknown member"}
 TO_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
@@ -33,7 +34,7 @@ def pgbench(path):
 
 
 def read(out):
-    settings, scenarios, cold, exports = {}, [], {}, {}
+    settings, scenarios, cold, exports, hostile = {}, [], {}, {}, []
     for line in (out / "runs.tsv").read_text().splitlines():
         kind, *fields = line.split("\t")
         if kind == "setting":
@@ -52,7 +53,9 @@ def read(out):
         elif kind == "export":
             target, _, seconds, peak, size = fields
             exports.setdefault(target, []).append({"seconds": float(seconds), "peak_kb": int(peak), "bytes": None if size == "-" else int(size)})
-    return settings, scenarios, cold, exports
+        elif kind == "hostile":
+            hostile.append(json.loads(fields[0]))
+    return settings, scenarios, cold, exports, hostile
 
 
 def cell(result):
@@ -77,7 +80,7 @@ def off_baseline(results):
     return results.get("baseline-2") or results.get("baseline")
 
 
-def tables(settings, scenarios, cold, exports):
+def tables(settings, scenarios, cold, exports, hostile):
     lines = []
     big = int(settings.get("big_notes", 0))
     lines.append(f"Measured on {settings.get('date')}: {settings.get('cores')} cores shared by the load generator, both services and "
@@ -106,9 +109,10 @@ def tables(settings, scenarios, cold, exports):
     deep = [s for s in scenarios if s["group"] == "deep"]
     if deep:
         first = deep[0]["results"]
-        lines += [f"A page of 20 over {big:,} notes (each answer also counts them all for `X-Total-Count`), "
-                  f"{deep[0]['connections']} connections: the last page by cursor and by offset beside the first.", "",
-                  "| Page | Baseline | API | API / baseline | API p99 / baseline p99 | PostgreSQL alone | API p50 / first page's | baseline p50 / first page's | non-2xx |",
+        lines += [f"A page of 20 over {big:,} notes (no count: one is sent only on `Prefer: count=...`), "
+                  f"{deep[0]['connections']} connections: the first page, and the last by cursor and by offset, beside the first "
+                  "page over 1,000 notes (goal: the first page over 1,000,000 within 1.5× its p50).", "",
+                  "| Page | Baseline | API | API / baseline | API p99 / baseline p99 | PostgreSQL alone | API p50 / p50 over 1,000 | baseline p50 / p50 over 1,000 | non-2xx |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for s in deep:
             r = s["results"]
@@ -136,6 +140,15 @@ def tables(settings, scenarios, cold, exports):
                          f"{max(e['peak_kb'] for e in runs) / 1024:.0f} | {'—' if size is None else f'{size / 1e6:,.0f}'} | "
                          f"{'—' if not copy_time else f'{median / copy_time:.2f}'} |")
         lines.append("")
+    if hostile:
+        lines += ["What a hostile `POST /notes/import` costs the API in memory: its peak RSS (high-water mark) after a warm-up and "
+                  "after the import (goal: raised by less than 64 MiB).", "",
+                  "| Import body | answer | time (s) | peak RSS before (MiB) | after (MiB) | raised (MiB) |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for h in hostile:
+            lines.append(f"| {h['body_mib']} MiB, {HOSTILE[h['kind']]} | {h['status']} | {h['seconds']:.1f} | {h['baseline_mib']:.0f} | "
+                         f"{h['peak_mib']:.0f} | **{h['raised_mib']:.1f}** |")
+        lines.append("")
     if cold:
         lines += ["Process start to the first 200 of `GET /notes/1`.", "",
                   "| Cold start | median (ms) | min – max (ms) | runs |", "| --- | ---: | ---: | ---: |"]
@@ -147,7 +160,7 @@ def tables(settings, scenarios, cold, exports):
     return "\n".join(lines)
 
 
-def chart(settings, scenarios, cold, exports):
+def chart(settings, scenarios, cold, exports, hostile):
     """Panels of horizontal bars, each with its own scale: the API's throughput as a ratio to the baseline it ran beside
     (1.00 is the baseline), then times (less is better)."""
     panels = []  # (title, rows of (label, [(target, value, text)]), where the baseline's 1.00 is, if it is a ratio panel)
@@ -176,6 +189,10 @@ def chart(settings, scenarios, cold, exports):
                 peak = max(e["peak_kb"] for e in exports[target]) / 1024
                 bars.append((target, median, f"{median:.2f} s, peak RSS {peak:.0f} MB" + (" (psql \\copy)" if target == "postgres" else "")))
         panels.append(("GET /notes/all, median time (less is better)", [("export", bars)], None))
+    if hostile:
+        panels.append(("Hostile imports: the API's peak RSS raised, MiB (less is better; goal under 64)", [
+            (f"{h['body_mib']} MiB, {HOSTILE[h['kind']]}", [("api", h["raised_mib"], f"{h['raised_mib']:.1f} MiB ({h['status']})")]) for h in hostile],
+            None))
     if cold:
         panels.append(("Process start to the first 200, median (less is better)", [
             ("cold start", [(t, statistics.median(cold[t]), f"{statistics.median(cold[t]):,.0f} ms") for t in ("baseline", "api", "api-notel") if t in cold])],
@@ -212,12 +229,12 @@ def chart(settings, scenarios, cold, exports):
 
 def main():
     out = Path(sys.argv[1])
-    settings, scenarios, cold, exports = read(out)
-    markdown = tables(settings, scenarios, cold, exports)
+    settings, scenarios, cold, exports, hostile = read(out)
+    markdown = tables(settings, scenarios, cold, exports, hostile)
     (out / "results.md").write_text(markdown)
     (out / "results.json").write_text(json.dumps({"settings": settings, "scenarios": scenarios, "cold_start_ms": cold,
-                                                  "exports": exports}, indent=2) + "\n")
-    (out / "bench.svg").write_text(chart(settings, scenarios, cold, exports))
+                                                  "exports": exports, "hostile_imports": hostile}, indent=2) + "\n")
+    (out / "bench.svg").write_text(chart(settings, scenarios, cold, exports, hostile))
     print(markdown)
 
 

@@ -8,8 +8,9 @@
 # checks that the baseline answers byte for byte as the API does. Then, scenario by scenario, wrk puts the API and
 # the baseline under the same load in turn (the order alternates), and pgbench runs the same statements on
 # PostgreSQL alone. A second pass does the same with the API started with Telemetry__Enabled=false, on fresh copies
-# of the databases. Over 1,000,000 notes: the last page by cursor and by offset beside the first, and the whole
-# export (GET /notes/all) beside psql \copy. And process start to the first 200.
+# of the databases. Over 1,000,000 notes: the first page, and the last by cursor and by offset, beside the first page over
+# 1,000 notes; the whole export (GET /notes/all) beside psql \copy; the peak memory of hostile imports
+# (bench/hostile-import.bench.sh). And process start to the first 200.
 # Writes .artifacts/bench/{results.md,results.json,bench.svg} (raw outputs in .artifacts/bench/raw, service logs in
 # .artifacts/bench/logs); BENCH_DOCS=1 also copies the tables and the chart into docs/.
 #
@@ -23,6 +24,7 @@
 #   BENCH_BIG_NOTES=1000000   notes for the deep pages and the export; BENCH_BIG=0 leaves that part out (quick run)
 #   BENCH_DEEP_CONNECTIONS=4  connections for the deep pages (each request counts every note), BENCH_DEEP_SECONDS=5 each
 #   BENCH_EXPORT_RUNS=3       exports per service (and psql \copy runs) after one unmeasured; the median is reported
+#   BENCH_HOSTILE_MIB=256     size of the hostile import bodies (bench/hostile-import.bench.sh); 0 leaves them out
 #   BENCH_COLD_RUNS=5         starts per service for the start-up time; the median is reported
 #   BENCH_POOL=50             Maximum Pool Size of both services (the shared PostgreSQL allows 200 connections)
 #   BENCH_LOG_LEVEL=Warning   Logging__LogLevel__Default of both services
@@ -325,6 +327,12 @@ phase_main() {
 }
 
 # The last page of all the notes by cursor (after=) and by offset (skip=), beside the first page.
+# The default page over 1,000 notes: what the pages over 1,000,000 are compared with (the same cost at any size).
+scenario_small_page() {
+  local seconds=$deep_seconds
+  measure deep page-1k "first page over 1,000 notes" "$deep_connections" "/notes?take=20"
+}
+
 scenario_deep_page() {
   local total last_after seconds=$deep_seconds # (the functions called see this duration)
   total=$(sql -d "$(db_name big)" -Atc "select count(*) from mt_doc_note")
@@ -369,6 +377,9 @@ scenario_export() {
 phase_big() {
   [ "$big" = 1 ] || { say "phase: $(count "$big_notes") notes left out (BENCH_BIG=0)"; return 0; }
   say "phase: $(count "$big_notes") notes: the API as shipped and the baseline"
+  seed_database small 1000
+  start_pass small
+  scenario_small_page
   seed_database big "$big_notes"
   start_pass big
   scenario_deep_page

@@ -18,13 +18,14 @@ builder.AddNotesTelemetry();
 builder.AddNotesHosting();
 builder.Services
     .AddSingleton(TimeProvider.System)
+    .AddSingleton<Notes.Features.Notes.ImportSlots>()
     .AddNotesDatabase()
     .AddNotesMediator(builder.Configuration)
     .AddNotesJson()
     .AddNotesProblemDetails()
     .AddNotesHttp()
     .AddNotesHealthChecks()
-    .AddNotesStreaming()
+    .AddSingleton<StreamSlots>()
     .AddNotesOpenApi()
     .AddCarter();
 

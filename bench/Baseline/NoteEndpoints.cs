@@ -84,12 +84,13 @@ internal sealed class NoteEndpoints(NpgsqlDataSource dataSource, HiLoIds ids, St
         var timeColumn = NoteListing.TimeColumn(query.Sort);
         var rows = 0;
         var (lastId, lastAt) = (0, default(DateTime));
-        long total;
+        long? total = null;
+        var counted = CountAsked(context.Request.Headers);
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            // The page and the number of notes that match, in one round trip.
+            // The page and, when Prefer asks for it, the number of notes that match, in one round trip.
             await using var batch = new NpgsqlBatch(connection);
-            var page = new NpgsqlBatchCommand(NoteListing.PageSql(query.Completed is not null, query.TsQuery is not null, query.Sort, query.HasCursor));
+            var page = new NpgsqlBatchCommand(NoteListing.PageSql(query.Completed is not null, query.Q is not null, query.Sort, query.HasCursor));
             AddFilters(page.Parameters, query);
             if (query.HasCursor)
             {
@@ -103,10 +104,14 @@ internal sealed class NoteEndpoints(NpgsqlDataSource dataSource, HiLoIds ids, St
 
             page.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Take });
             page.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Skip });
-            var count = new NpgsqlBatchCommand(NoteListing.CountSql(query.Completed is not null, query.TsQuery is not null));
-            AddFilters(count.Parameters, query);
             batch.BatchCommands.Add(page);
-            batch.BatchCommands.Add(count);
+            if (counted)
+            {
+                var count = new NpgsqlBatchCommand(NoteListing.CountSql(query.Completed is not null, query.Q is not null));
+                AddFilters(count.Parameters, query);
+                batch.BatchCommands.Add(count);
+            }
+
             await batch.PrepareAsync(cancellationToken);
 
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -127,12 +132,21 @@ internal sealed class NoteEndpoints(NpgsqlDataSource dataSource, HiLoIds ids, St
 
             body.GetSpan(1)[0] = (byte)']';
             body.Advance(1);
-            await reader.NextResultAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            total = reader.GetInt64(0);
+            if (counted)
+            {
+                await reader.NextResultAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                total = reader.GetInt64(0);
+            }
         }
 
-        response.Headers[TotalCountHeader] = total.ToString(CultureInfo.InvariantCulture);
+        response.Headers.Vary = "Prefer";
+        if (total is { } notes)
+        {
+            response.Headers[TotalCountHeader] = notes.ToString(CultureInfo.InvariantCulture);
+            response.Headers["Preference-Applied"] = "count=exact";
+        }
+
         if (rows == query.Take)
         {
             response.Headers.Link = $"<{NextPage(context.Request, query, NoteListing.CursorAfter(query.Sort, lastId, lastAt))}>; rel=\"next\"";
@@ -160,7 +174,7 @@ internal sealed class NoteEndpoints(NpgsqlDataSource dataSource, HiLoIds ids, St
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(NoteListing.ExportSql(query.Completed is not null, query.TsQuery is not null, query.Sort), connection);
+            await using var command = new NpgsqlCommand(NoteListing.ExportSql(query.Completed is not null, query.Q is not null, query.Sort), connection);
             AddFilters(command.Parameters, query);
             await command.PrepareAsync(cancellationToken);
             await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
@@ -451,10 +465,29 @@ internal sealed class NoteEndpoints(NpgsqlDataSource dataSource, HiLoIds ids, St
             parameters.Add(new NpgsqlParameter<bool> { TypedValue = completed });
         }
 
-        if (query.TsQuery is { } search)
+        if (query.Q is not null)
         {
-            parameters.Add(new NpgsqlParameter<string> { TypedValue = search });
+            // a search without a word is a null query, which matches no note, as in the API
+            parameters.Add(new NpgsqlParameter<string?> { TypedValue = query.TsQuery });
         }
+    }
+
+    /// <summary>
+    /// Whether the Prefer header asks for a count (count=exact or count=estimated, the first count preference
+    /// counting); the baseline always counts exactly, as the API does below its limit of 10,000.
+    /// </summary>
+    private static bool CountAsked(IHeaderDictionary headers)
+    {
+        foreach (var preference in headers["Prefer"].SelectMany(value => (value ?? "").Split(',', StringSplitOptions.TrimEntries)))
+        {
+            var pair = preference.Split(';', 2)[0].Split('=', 2, StringSplitOptions.TrimEntries);
+            if (pair[0].Equals("count", StringComparison.OrdinalIgnoreCase))
+            {
+                return pair.Length == 2 && (pair[1].Equals("exact", StringComparison.OrdinalIgnoreCase) || pair[1].Equals("estimated", StringComparison.OrdinalIgnoreCase));
+            }
+        }
+
+        return false;
     }
 
     private static Task Refuse(HttpContext context, (int Status, string Field, string Message) error) =>

@@ -13,9 +13,11 @@
 #   deploy/cluster/cluster.sh down      stop all of it and delete its data
 #   deploy/cluster/cluster.sh where     the folder its files are in
 #   deploy/cluster/cluster.sh running   exit code 0 when it runs
+#   deploy/cluster/cluster.sh preflight what up does before it starts anything: writes the servers' files and checks
+#                                       that their user reaches them, then deletes them again
 #
 # Its files live in .cluster/ (under /tmp when the repository sits where the postgres user cannot reach it), or in
-# NOTES_CLUSTER_DIR. As root, PostgreSQL, Patroni, etcd and nginx run as the postgres user.
+# NOTES_CLUSTER_DIR. As root, PostgreSQL, Patroni, etcd and nginx run as the postgres user, started from /.
 set -euo pipefail
 shopt -u patsub_replacement 2>/dev/null || true
 
@@ -46,11 +48,15 @@ else
   owner=$(id -un)
   owner_prefix=()
 fi
-as_owner() { "${owner_prefix[@]}" "$@"; }
+# from_root COMMAND...: COMMAND, started from / as scripts/db.sh starts PostgreSQL. The repository may sit in a
+# folder the postgres user cannot enter (a clone under /root, or in mktemp -d), and the servers' children go back
+# into their working directory: Patroni's through Python's multiprocessing, which fails there with a PermissionError.
+from_root() { cd / && exec "$@"; }
+as_owner() { (from_root "${owner_prefix[@]}" "$@"); }
 
 state_dir() {
   if [ -n "${NOTES_CLUSTER_DIR:-}" ]; then echo "$NOTES_CLUSTER_DIR"
-  elif [ "$owner" = "$(id -un)" ] || (cd / && as_owner test -x "$repo"); then echo "$repo/.cluster"
+  elif [ "$owner" = "$(id -un)" ] || as_owner test -x "$repo"; then echo "$repo/.cluster"
   else echo "/tmp/notes-cluster-$(printf '%s' "$repo" | md5sum | cut -c1-8)"
   fi
 }
@@ -92,7 +98,7 @@ alive() { local pid; pid=$(pid_of "$1") && [ -n "$pid" ] && kill -0 "$pid" 2>/de
 start() {
   local name=$1 log=$2
   shift 2
-  setsid "$@" >>"$log" 2>&1 </dev/null &
+  (from_root setsid "$@" >>"$log" 2>&1 </dev/null) &
   echo $! >"$pids/$name"
 }
 
@@ -148,6 +154,69 @@ write_upstreams() { # nginx's list of instances: all of them, always. One that i
   done >"$state/nginx/upstreams.conf"
 }
 
+write_files() { # every folder and file the servers use, in $state (none in the repository), made theirs
+  local i node folders=("$state/etcd" "${nodes[@]/#/$state/}")
+  mkdir -p "$pids"
+  # data and logs (and patroni.yml's passwords) for the owner's eyes only
+  install -d -m 700 "${folders[@]}"
+  install -d -m 755 "$state/nginx" "$state/nginx/temp"
+  secret() { head -c 18 /dev/urandom | base64 | tr -d '/+='; }
+  superuser_password=$(secret) replication_password=$(secret) rewind_password=$(secret)
+  # the superuser's password, for status and the checks; readable by whoever started the cluster
+  (umask 077 && printf 'PGPASSWORD=%s\n' "$superuser_password" >"$state/superuser.env")
+  # Patroni runs it as the owner, who may not reach deploy/cluster/
+  install -m 755 "$here/post-bootstrap.sh" "$state/post-bootstrap.sh"
+  for i in "${!nodes[@]}"; do
+    node=${nodes[$i]}
+    render "$here/patroni.yml.in" NODE="$node" STATE="$state" BINDIR="$bindir" \
+      REST_PORT="${rest_ports[$i]}" PG_PORT="${pg_ports[$i]}" ETCD_PORT="$etcd_port" MAX_CONNECTIONS="$max_connections" \
+      SUPERUSER_PASSWORD="$superuser_password" REPLICATION_PASSWORD="$replication_password" REWIND_PASSWORD="$rewind_password" \
+      | (umask 077 && cat >"$state/$node/patroni.yml")
+  done
+  render "$here/nginx.conf.in" STATE="$state" LB_PORT="$lb_port" >"$state/nginx/nginx.conf"
+  write_upstreams
+  chmod 755 "$state"
+  if [ "$(id -u)" = 0 ]; then
+    chown "$owner" "$state"
+    chown -R "$owner:" "${folders[@]}" "$state/nginx"
+  fi
+}
+
+# owner_reaches: the owner, started as the servers are, can enter its working directory again (as Patroni's children
+# do), enter and write in each of the servers' folders and read each of their files (and run the executable ones).
+# Otherwise one line per path it cannot use, and a start that fails now instead of after a 90 s wait.
+owner_reaches() {
+  local paths=("$state" "$state/etcd" "$state/nginx" "$state/nginx/temp" "$state/nginx/nginx.conf"
+    "$state/nginx/upstreams.conf" "$state/post-bootstrap.sh") node
+  for node in "${nodes[@]}"; do paths+=("$state/$node" "$state/$node/patroni.yml"); done
+  as_owner /usr/bin/python3 -c '
+import os, stat, sys
+owner, problems, unusable = sys.argv[1], [], []
+cwd = os.getcwd()
+try:
+    os.chdir(cwd)
+except OSError as error:
+    problems.append(f"{cwd} (the working directory the servers start in): {error.strerror}")
+for path in sys.argv[2:]:
+    if any(path.startswith(folder + "/") for folder in unusable):
+        continue
+    try:
+        mode = os.stat(path).st_mode
+        need, what = ((os.R_OK | os.W_OK | os.X_OK, "enter and write in") if stat.S_ISDIR(mode)
+                      else (os.R_OK | os.X_OK, "run") if mode & 0o111 else (os.R_OK, "read"))
+        problem = None if os.access(path, need) else f"cannot {what} it"
+    except OSError as error:
+        problem = error.strerror
+    if problem:
+        unusable.append(path)
+        problems.append(f"{path}: {problem}")
+for problem in problems:
+    print(f"cluster: the {owner} user cannot use {problem}", file=sys.stderr)
+sys.exit(1 if problems else 0)
+' "$owner" "${paths[@]}" \
+    || die "the servers run as the $owner user, which must reach these; set NOTES_CLUSTER_DIR to a folder it can enter"
+}
+
 # --- the parts ---------------------------------------------------------------------------------------------------
 
 start_etcd() {
@@ -162,12 +231,6 @@ start_etcd() {
 
 start_node() { # start_node INDEX
   local i=$1 node=${nodes[$1]}
-  as_owner mkdir -p "$state/$node"
-  as_owner chmod 700 "$state/$node"
-  render "$here/patroni.yml.in" NODE="$node" STATE="$state" HERE="$here" BINDIR="$bindir" \
-    REST_PORT="${rest_ports[$i]}" PG_PORT="${pg_ports[$i]}" ETCD_PORT="$etcd_port" MAX_CONNECTIONS="$max_connections" \
-    SUPERUSER_PASSWORD="$superuser_password" REPLICATION_PASSWORD="$replication_password" REWIND_PASSWORD="$rewind_password" \
-    | as_owner sh -c "umask 077 && cat > '$state/$node/patroni.yml'"
   say "starting PostgreSQL $pg_version node $node under Patroni on 127.0.0.1:${pg_ports[$i]} (REST API :${rest_ports[$i]})"
   start "$node" "$state/$node/patroni.out" "${owner_prefix[@]}" /usr/bin/patroni "$state/$node/patroni.yml"
 }
@@ -186,8 +249,6 @@ start_instance() {
 }
 
 start_nginx() {
-  as_owner mkdir -p "$state/nginx/temp"
-  render "$here/nginx.conf.in" STATE="$state" LB_PORT="$lb_port" | as_owner sh -c "cat > '$state/nginx/nginx.conf'"
   as_owner /usr/sbin/nginx -t -q -e "$state/nginx/error.log" -c "$state/nginx/nginx.conf" -p "$state/nginx" 2>&1 | grep -v 'the "user" directive' >&2 || true
   say "starting nginx on http://localhost:$lb_port"
   start nginx "$state/nginx/nginx.out" "${owner_prefix[@]}" /usr/sbin/nginx -e "$state/nginx/error.log" -c "$state/nginx/nginx.conf" -p "$state/nginx" -g 'daemon off;'
@@ -290,20 +351,14 @@ up() {
     port_free "$port" || die "port $port on 127.0.0.1 is taken; the cluster needs 2379-2380, 5441-5442, 8008-8009, 5200-5202 and 5000"
   done
 
-  say "publishing the API (Release)"
   mkdir -p "$state"
+  write_files
+  owner_reaches
+
+  say "publishing the API (Release)"
   dotnet publish "$repo/Notes.csproj" -c Release -o "$state/app" --nologo -v quiet >"$state/publish.log" 2>&1 \
     || { cat "$state/publish.log" >&2; die "the API does not build"; }
 
-  [ "$(id -u)" = 0 ] && chown "$owner" "$state"
-  chmod 755 "$state"
-  mkdir -p "$pids"
-  as_owner mkdir -p "$state/etcd"
-  as_owner chmod 700 "$state/etcd"
-  secret() { head -c 18 /dev/urandom | base64 | tr -d '/+='; }
-  superuser_password=$(secret) replication_password=$(secret) rewind_password=$(secret)
-  # the superuser's password, for status and the checks; readable by whoever started the cluster
-  (umask 077 && printf 'PGPASSWORD=%s\n' "$superuser_password" >"$state/superuser.env")
   echo $(($(date +%s) + minutes * 60)) >"$state/deadline"
   echo "${#api_ports[@]}" >"$state/instances"
 
@@ -314,8 +369,6 @@ up() {
   start_node 1
   wait_for 120 "pg2 as synchronous standby" http_ok "http://127.0.0.1:${rest_ports[1]}/sync"
 
-  as_owner mkdir -p "$state/nginx"
-  write_upstreams
   start_nginx
   say "starting ${#api_ports[@]} API instances on 127.0.0.1:${api_ports[0]}-${api_ports[-1]}"
   start supervisor "$state/supervisor.log" "$here/cluster.sh" supervise
@@ -448,6 +501,17 @@ down_quietly() {
   rm -rf "$state"
 }
 
+preflight() {
+  alive supervisor && die "the cluster runs: its files are in $state"
+  [ -d "$state" ] && die "$state is there from an earlier cluster: make cluster-down first"
+  bindir=$(find_bindir) || die "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin"
+  trap 'rm -rf "$state"' EXIT
+  mkdir -p "$state"
+  write_files
+  owner_reaches
+  say "the $owner user reaches every folder and file of the servers in $state, from where they start"
+}
+
 down() {
   if [ ! -d "$state" ]; then say "not running"; return 0; fi
   say "stopping the cluster"
@@ -463,5 +527,6 @@ case "${1:-}" in
   supervise) supervise ;;
   where) echo "$state" ;;
   running) alive supervisor ;;
-  *) echo "usage: $0 up|status|scale N|down|where|running" >&2; exit 2 ;;
+  preflight) preflight ;;
+  *) echo "usage: $0 up|status|scale N|down|where|running|preflight" >&2; exit 2 ;;
 esac

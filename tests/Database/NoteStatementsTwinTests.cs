@@ -113,7 +113,7 @@ public sealed class NoteStatementsTwinTests(NotesApi api) : IClassFixture<NotesA
     /// Every column of a note's row, "none" when there is no row: not its id (nor the id in its JSON), and of the times
     /// Marten stamps on it (timestamp columns that are not the note's own) only whether they are set.
     /// </summary>
-    private async Task<string> RowAsync(int id)
+    private async Task<string> RowAsync(long id)
     {
         var table = api.Table;
         await using var connection = new NpgsqlConnection(api.ConnectionString);

@@ -8,14 +8,14 @@ namespace Notes.Tests.Http;
 public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
 {
     [Theory]
-    [InlineData("/notes", "post", new[] { "200", "400", "413", "415", "422", "503" })]
+    [InlineData("/notes", "post", new[] { "200", "400", "413", "415", "422", "503", "507" })]
     [InlineData("/notes", "get", new[] { "200", "400", "422", "503" })]
     [InlineData("/notes/all", "get", new[] { "200", "400", "422", "503" })]
     [InlineData("/notes/{id}", "get", new[] { "200", "304", "404", "503" })]
     [InlineData("/notes/{id}", "put", new[] { "200", "400", "404", "412", "413", "415", "422", "503" })]
     [InlineData("/notes/{id}", "patch", new[] { "200", "400", "404", "412", "413", "415", "422", "503" })]
     [InlineData("/notes/{id}", "delete", new[] { "200", "404", "412", "503" })]
-    [InlineData("/notes/import", "post", new[] { "200", "400", "413", "415", "422", "503" })]
+    [InlineData("/notes/import", "post", new[] { "200", "400", "413", "415", "422", "503", "507" })]
     public async Task Should_describe_every_route_with_its_responses(string path, string method, string[] statuses)
     {
         var document = await OpenApiDocument();
@@ -103,6 +103,20 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
 
         document["info"]!["title"]!.GetValue<string>().ShouldBe("Notes API");
         document["info"]!["description"]!.GetValue<string>().ShouldStartWith("A REST service for notes");
+    }
+
+    [Fact]
+    public async Task Should_describe_ids_as_64_bit_integers_unique_but_not_ordered_by_time()
+    {
+        var document = await OpenApiDocument();
+
+        var id = document["components"]!["schemas"]!["Note"]!["properties"]!["id"]!;
+        id["format"]!.GetValue<string>().ShouldBe("int64");
+        id["description"]!.GetValue<string>().ShouldContain("unique, not ordered by time");
+        var description = document["info"]!["description"]!.GetValue<string>();
+        description.ShouldContain("ids are unique, not ordered by time");
+        description.ShouldContain("pages a list, it does not follow new notes");
+        description.ShouldNotContain("always increase");
     }
 
     [Fact]

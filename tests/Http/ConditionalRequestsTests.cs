@@ -5,7 +5,7 @@ using Notes.Tests.Infrastructure;
 
 namespace Notes.Tests.Http;
 
-/// <summary>RFC 9110 conditional requests: If-None-Match on GET, If-Match on PUT, PATCH and DELETE.</summary>
+/// <summary>RFC 9110 conditional requests: If-None-Match on GET and PUT, If-Match on PUT, PATCH and DELETE.</summary>
 public sealed class ConditionalRequestsTests(NotesApi api) : IClassFixture<NotesApi>
 {
     private readonly HttpClient _client = api.CreateClient();
@@ -97,6 +97,28 @@ public sealed class ConditionalRequestsTests(NotesApi api) : IClassFixture<Notes
             SendAsync(HttpMethod.Put, $"/notes/{note.Id()}", ("If-Match", "*"), body: $$"""{"text":"writer {{i}}","completed":true}""")));
 
         responses.Select(response => response.StatusCode).ShouldAllBe(status => status == HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Should_answer_412_and_change_nothing_when_a_put_with_if_none_match_star_meets_an_existing_note()
+    {
+        var note = await CreateAsync("only if there is none");
+
+        var response = await api.ChangesNothingAsync(() =>
+            SendAsync(HttpMethod.Put, $"/notes/{note.Id()}", ("If-None-Match", "*"), body: """{"text":"overwritten","completed":true}"""));
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.PreconditionFailed);
+        ((string?)problem["detail"]).ShouldBe($"Note with id {note.Id()} exists, and If-None-Match: * asks to write only where there is none.");
+        response.Headers.ETag.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Should_answer_404_to_a_put_with_if_none_match_star_for_an_unknown_note()
+    {
+        var response = await api.ChangesNothingAsync(() =>
+            SendAsync(HttpMethod.Put, "/notes/987654", ("If-None-Match", "*"), body: """{"text":"nothing to replace","completed":true}"""));
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

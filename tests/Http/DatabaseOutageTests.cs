@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
+using Npgsql;
 using Notes.Tests.Infrastructure;
 
 namespace Notes.Tests.Http;
@@ -50,5 +52,66 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.ApiBehindRelay api) 
         survivor.Text().ShouldBe("before the outage");
         var all = await (await client.GetAsync("/notes/all")).ShouldBeNoteArrayAsync();
         all.Select(note => note!.AsObject().Text()).ShouldBe(["before the outage"]);
+    }
+}
+
+/// <summary>
+/// A write that reached the database and ran, whose answer the relay then loses on the way back: it is not sent again
+/// (a create would meet its own note, a delete find nothing left), the client gets 503 and decides.
+/// </summary>
+public sealed class LostAnswerTests(DatabaseOutageTests.ApiBehindRelay api) : IClassFixture<DatabaseOutageTests.ApiBehindRelay>
+{
+    [Fact]
+    public async Task Should_answer_503_and_store_the_note_once_when_the_answer_to_a_create_is_lost_after_its_commit()
+    {
+        using var client = api.CreateClient();
+        var text = $"created once {Guid.NewGuid():N}";
+        api.Relay.LoseAnswersAfter(Encoding.UTF8.GetBytes(text));
+
+        var sent = client.PostAsJsonAsync("/notes", new { text });
+        await UntilAsync(async () => await CountNotesAsync("data->>'text' = $1", text) == 1);
+        api.Relay.DropConnections();
+        var response = await sent;
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        response.Headers.RetryAfter.ShouldNotBeNull();
+        (await CountNotesAsync("data->>'text' = $1", text)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Should_answer_503_not_404_when_the_answer_to_a_delete_is_lost_after_its_commit()
+    {
+        using var client = api.CreateClient();
+        var note = await (await client.PostAsJsonAsync("/notes", new { text = "deleted, unbeknownst to its client" })).ShouldBeNoteAsync();
+        // the statement's text: sent as it is until Npgsql prepares it, after a few runs on the connection
+        api.Relay.LoseAnswersAfter(Encoding.UTF8.GetBytes("delete from public.mt_doc_note where id = $1"));
+
+        var sent = client.DeleteAsync($"/notes/{note.Id()}");
+        await UntilAsync(async () => await CountNotesAsync("id = $1", note.Id()) == 0);
+        api.Relay.DropConnections();
+        var response = await sent;
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        response.Headers.RetryAfter.ShouldNotBeNull();
+        (await CountNotesAsync("id = $1", note.Id())).ShouldBe(0);
+    }
+
+    /// <summary>Counts notes around the API and its relay, on a connection of the test's own.</summary>
+    private async Task<long> CountNotesAsync(string condition, object value)
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select count(*) from public.mt_doc_note where {condition}", connection) { Parameters = { new() { Value = value } } };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the statement never reached the database");
+            await Task.Delay(20);
+        }
     }
 }

@@ -172,7 +172,7 @@ public sealed class HostileInputTests(HostileInputTests.OneNote api) : IClassFix
     [InlineData("/notes?take=0x10", HttpStatusCode.BadRequest)]
     [InlineData("/notes?take=%00", HttpStatusCode.BadRequest)]
     [InlineData("/notes?after=-5", HttpStatusCode.UnprocessableEntity)]
-    [InlineData("/notes?after=99999999999", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("/notes?after=99999999999999999999", HttpStatusCode.UnprocessableEntity)]
     [InlineData("/notes?sort=createdAt&after=%E2%98%83", HttpStatusCode.UnprocessableEntity)]
     [InlineData("/notes?sort=updatedAt&after=" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB", HttpStatusCode.UnprocessableEntity)]
     [InlineData("/notes?sort=id;drop%20table%20mt_doc_note", HttpStatusCode.UnprocessableEntity)]

@@ -23,13 +23,53 @@ public sealed class ListingTests(ListingTests.ThirtyNotes api) : IClassFixture<L
     private readonly HttpClient _client = api.CreateClient();
 
     [Fact]
-    public async Task Should_count_every_matching_note_and_link_the_next_page_while_pages_are_full()
+    public async Task Should_link_the_next_page_while_pages_are_full_and_count_nothing_unless_asked()
     {
         var response = await _client.GetAsync("/notes?take=10");
 
         (await response.ShouldBeNoteArrayAsync()).Count.ShouldBe(10);
-        response.Headers.GetValues("X-Total-Count").ShouldBe(["30"]);
         response.Headers.GetValues("Link").ShouldBe(["</notes?take=10&after=10>; rel=\"next\""]);
+        response.Headers.Contains("X-Total-Count").ShouldBeFalse();
+        response.Headers.Contains("Preference-Applied").ShouldBeFalse();
+        response.Headers.Vary.ShouldContain("Prefer");
+    }
+
+    [Theory]
+    [InlineData("count=exact")]
+    [InlineData("COUNT=Exact")]
+    [InlineData("return=minimal, count=exact")]
+    [InlineData("count=exact, count=estimated")]
+    [InlineData("handling=lenient,count=exact;x=y")]
+    public async Task Should_count_every_matching_note_when_prefer_asks_for_the_exact_count(string prefer)
+    {
+        var response = await GetAsync(_client, "/notes?take=10", prefer);
+
+        (await response.ShouldBeNoteArrayAsync()).Count.ShouldBe(10);
+        response.Headers.GetValues("X-Total-Count").ShouldBe(["30"]);
+        response.Headers.GetValues("Preference-Applied").ShouldBe(["count=exact"]);
+    }
+
+    [Theory]
+    [InlineData("count=planned")]
+    [InlineData("count")]
+    [InlineData("return=representation")]
+    public async Task Should_ignore_a_count_preference_it_does_not_know(string prefer)
+    {
+        var response = await GetAsync(_client, "/notes?take=10", prefer);
+
+        (await response.ShouldBeNoteArrayAsync()).Count.ShouldBe(10);
+        response.Headers.Contains("X-Total-Count").ShouldBeFalse();
+        response.Headers.Contains("Preference-Applied").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Should_count_exactly_under_the_limit_when_prefer_asks_for_an_estimate()
+    {
+        var response = await GetAsync(_client, "/notes?completed=true&q=mil", "count=estimated");
+
+        (await response.ShouldBeNoteArrayAsync()).Count.ShouldBe(5);
+        response.Headers.GetValues("X-Total-Count").ShouldBe(["5"]);
+        response.Headers.GetValues("Preference-Applied").ShouldBe(["count=exact"]);
     }
 
     [Fact]
@@ -40,7 +80,7 @@ public sealed class ListingTests(ListingTests.ThirtyNotes api) : IClassFixture<L
         var pages = 0;
         while (next is not null)
         {
-            var response = await _client.GetAsync(next);
+            var response = await GetAsync(_client, next, "count=exact");
             var page = await response.ShouldBeNoteArrayAsync();
             response.Headers.GetValues("X-Total-Count").ShouldBe(["5"]);
             ids.AddRange(page.Select(note => note!.AsObject().Id()));
@@ -60,7 +100,7 @@ public sealed class ListingTests(ListingTests.ThirtyNotes api) : IClassFixture<L
     [Fact]
     public async Task Should_not_link_a_next_page_after_a_page_that_is_not_full()
     {
-        var response = await _client.GetAsync("/notes?skip=25&take=10");
+        var response = await GetAsync(_client, "/notes?skip=25&take=10", "count=exact");
 
         (await response.ShouldBeNoteArrayAsync()).Count.ShouldBe(5);
         response.Headers.Contains("Link").ShouldBeFalse();
@@ -113,5 +153,13 @@ public sealed class ListingTests(ListingTests.ThirtyNotes api) : IClassFixture<L
         var problem = await (await _client.GetAsync("/notes?sort=colour")).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
 
         problem.Errors("sort").Single().ShouldContain("id, -id, createdAt, -createdAt, updatedAt, -updatedAt");
+    }
+
+    /// <summary>A GET with a Prefer header, as a client asking for a count sends it.</summary>
+    public static Task<HttpResponseMessage> GetAsync(HttpClient client, string url, string prefer)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("Prefer", prefer);
+        return client.SendAsync(request);
     }
 }

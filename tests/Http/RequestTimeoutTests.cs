@@ -6,7 +6,8 @@ namespace Notes.Tests.Http;
 
 /// <summary>
 /// No request holds its connection past <c>RequestTimeouts:Seconds</c>: a request stuck behind a lock in the
-/// database is stopped and answered 503 with problem details. The streamed export has its own, longer limit.
+/// database is stopped and answered 503 with problem details. The streamed export has no such limit, only one on its
+/// time without progress (20 s by default).
 /// </summary>
 public sealed class RequestTimeoutTests(RequestTimeoutTests.Api api) : IClassFixture<RequestTimeoutTests.Api>
 {
@@ -35,7 +36,7 @@ public sealed class RequestTimeoutTests(RequestTimeoutTests.Api api) : IClassFix
         problem["detail"]!.GetValue<string>().ShouldContain("1 seconds");
 
         await Task.Delay(TimeSpan.FromSeconds(1)); // the export has now waited twice the ordinary limit
-        export.IsCompleted.ShouldBeFalse("GET /notes/all has the longer long-running limit");
+        export.IsCompleted.ShouldBeFalse("GET /notes/all is limited in time without progress, not by the request limit");
         await transaction.RollbackAsync();
 
         var all = await (await export.WaitAsync(TimeSpan.FromSeconds(20))).ShouldBeNoteArrayAsync();

@@ -72,3 +72,19 @@ public sealed class SecurityHeadersTests(NotesApi api) : IClassFixture<NotesApi>
         response.Headers.Contains("Content-Security-Policy").ShouldBeTrue();
     }
 }
+
+/// <summary>What Kestrel itself adds to answers (the in-memory test server adds nothing).</summary>
+public sealed class ServerHeaderTests(NotesApiOverKestrel api) : IClassFixture<NotesApiOverKestrel>
+{
+    private static readonly string[] Paths = ["/notes", "/notes/424242", "/health/live"];
+
+    [Fact]
+    public async Task Should_not_say_what_server_answers_a_note_a_problem_or_a_probe()
+    {
+        using var client = new HttpClient { BaseAddress = api.Address };
+
+        var responses = await Task.WhenAll(Paths.Select(path => client.GetAsync(path)));
+
+        responses.ShouldAllBe(response => !response.Headers.Contains("Server"));
+    }
+}

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Marten;
@@ -19,16 +20,22 @@ namespace Notes.Tests.Http;
 public sealed class StreamAllNotesTests(StreamAllNotesTests.ExportApi api) : IClassFixture<StreamAllNotesTests.ExportApi>
 {
     /// <summary>
-    /// 60,000 notes (megabytes of JSON, more than socket buffers hold), a relay to cut, three export slots and a pool
-    /// of two database connections: three exports that each held a connection would leave nothing for anyone else.
+    /// 60,000 notes (megabytes of JSON, more than socket buffers hold), a relay to cut, four export slots (two per
+    /// client address) and a pool of two database connections: three exports that each held a connection would leave
+    /// nothing for anyone else. Exports may go without progress for the default 20 s.
     /// </summary>
-    public sealed class ExportApi : NotesApiOverKestrel
+    public class ExportApi : NotesApiOverKestrel
     {
         public const int Notes = 60_000;
+        public const int SlotCount = 4;
 
         public CapturedLogs Logs { get; } = new();
 
-        protected override IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Streams:MaxConcurrent"] = "3" };
+        protected override IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+        {
+            ["Streams:MaxConcurrent"] = SlotCount.ToString(CultureInfo.InvariantCulture),
+            ["Streams:SlotsPerAddress"] = "2",
+        };
 
         protected override bool ThroughRelay => true;
 
@@ -60,58 +67,76 @@ public sealed class StreamAllNotesTests(StreamAllNotesTests.ExportApi api) : ICl
             builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         }
 
+        /// <summary>The request log's lines that say an export was answered 200 (which a cut one never is).</summary>
+        public int ExportsAnswered200 => Logs.Entries.Count(entry =>
+            entry.Category == "Notes.Requests" && entry.Message.StartsWith("GET /notes/all answered 200", StringComparison.Ordinal));
+
+        public StreamSlots Slots => Services.GetRequiredService<StreamSlots>();
+
+        /// <summary>Waits until no export of an earlier test holds a slot.</summary>
+        public Task AllSlotsFreeAsync(int seconds = 10) => EventuallyAsync(() => Task.FromResult(Slots.Available == Slots.MaxConcurrent), seconds);
+
+        public static async Task EventuallyAsync(Func<Task<bool>> condition, int seconds = 10)
+        {
+            for (var attempt = 0; attempt < seconds * 10; attempt++)
+            {
+                if (await condition())
+                {
+                    return;
+                }
+
+                await Task.Delay(100);
+            }
+
+            (await condition()).ShouldBeTrue($"the condition did not hold within {seconds} seconds");
+        }
     }
 
     [Fact]
     public async Task Should_hold_no_database_connection_while_readers_do_not_read()
     {
-        await Eventually(() => Task.FromResult(Slots.Available == 3)); // exports of other tests are over
+        await api.AllSlotsFreeAsync();
         var stalled = new List<RawHttpConnection>();
         for (var reader = 0; reader < 3; reader++)
         {
-            var connection = await RawHttpConnection.GetAsync(api.Address, "/notes/all");
+            var connection = await RawHttpConnection.GetAsync(api.Address, "/notes/all", forwardedFor: $"203.0.113.{reader + 1}");
             await connection.ReadAtLeastAsync(1024);
             stalled.Add(connection);
         }
 
         // the API fills the sockets, then waits for the readers; three stalled exports and a pool of two: were they
         // holding connections, these would wait for one and fail
-        await Eventually(async () => await api.BusyDatabaseConnectionsAsync() == 0);
+        await ExportApi.EventuallyAsync(async () => await api.BusyDatabaseConnectionsAsync() == 0);
         using var client = api.CreateClient();
         (await client.GetAsync("/notes/1")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await client.GetAsync("/notes?take=5")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await client.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
         stalled.ForEach(connection => connection.Vanish());
-        await Eventually(() => Task.FromResult(Slots.Available == 3));
+        await api.AllSlotsFreeAsync();
     }
 
     [Fact]
     public async Task Should_free_the_export_slot_as_soon_as_the_reader_vanishes()
     {
-        await Eventually(() => Task.FromResult(Slots.Available == 3)); // exports of other tests are over
+        await api.AllSlotsFreeAsync();
         for (var reader = 0; reader < 5; reader++)
         {
             var connection = await RawHttpConnection.GetAsync(api.Address, "/notes/all");
             await connection.ReadAtLeastAsync(1024);
-            Slots.Available.ShouldBe(2);
+            Slots.Available.ShouldBe(ExportApi.SlotCount - 1);
 
             connection.Vanish();
 
-            await Eventually(() => Task.FromResult(Slots.Available == 3));
+            await api.AllSlotsFreeAsync();
         }
 
-        await Eventually(async () => await api.BusyDatabaseConnectionsAsync() == 0);
+        await ExportApi.EventuallyAsync(async () => await api.BusyDatabaseConnectionsAsync() == 0);
     }
 
     [Fact]
     public async Task Should_refuse_an_export_past_the_limit_with_503_and_retry_after_and_keep_serving_others()
     {
-        var taken = new List<IDisposable>();
-        while (TryEnter(Slots) is { } slot)
-        {
-            taken.Add(slot);
-        }
-
+        var taken = TakeEverySlot();
         try
         {
             using var client = api.CreateClient();
@@ -131,7 +156,8 @@ public sealed class StreamAllNotesTests(StreamAllNotesTests.ExportApi api) : ICl
     [Fact]
     public async Task Should_abort_the_connection_and_log_the_count_when_the_database_fails_midway()
     {
-        await Eventually(() => Task.FromResult(Slots.Available == 3)); // exports of other tests are over
+        await api.AllSlotsFreeAsync();
+        var answered200 = api.ExportsAnswered200;
         await using var reader = await RawHttpConnection.GetAsync(api.Address, "/notes/all");
         var start = await reader.ReadAtLeastAsync(4096);
         Encoding.ASCII.GetString(start).ShouldStartWith("HTTP/1.1 200 OK");
@@ -153,39 +179,116 @@ public sealed class StreamAllNotesTests(StreamAllNotesTests.ExportApi api) : ICl
         var notesReceived = received.Split("\"id\":").Length - 1;
         notesReceived.ShouldBeInRange(1, ExportApi.Notes - 1);
         var failure = api.Logs.Entries
-            .Where(entry => entry.Level == LogLevel.Error && entry.Message.StartsWith("Streaming /notes/all failed after", StringComparison.Ordinal))
+            .Where(entry => entry.Level == LogLevel.Error && entry.Message.StartsWith("Streaming /notes/all cut after", StringComparison.Ordinal))
             .ShouldHaveSingleItem();
-        failure.Message.ShouldMatch(@"failed after [1-9][0-9]* items were sent");
+        failure.Message.ShouldMatch(@"cut after [1-9][0-9]* items were sent");
         failure.Message.ShouldNotContain("Password");
         failure.Message.ShouldNotContain("notes;");
+        await ExportApi.EventuallyAsync(() => Task.FromResult(api.Logs.Entries.Any(entry =>
+            entry.Category == "Notes.Requests" && entry.Message.StartsWith("GET /notes/all was cut", StringComparison.Ordinal)
+            && !entry.Message.Contains("the client went away", StringComparison.Ordinal))));
+        api.ExportsAnswered200.ShouldBe(answered200, "the request log never says a cut export was answered 200");
     }
 
-    private StreamSlots Slots => api.Services.GetRequiredService<StreamSlots>();
-
-    private static IDisposable? TryEnter(StreamSlots slots)
+    [Fact]
+    public async Task Should_refuse_a_third_export_to_one_address_with_503_and_retry_after_while_another_address_gets_one()
     {
+        await api.AllSlotsFreeAsync();
+        await using var first = await RawHttpConnection.GetAsync(api.Address, "/notes/all", forwardedFor: "198.51.100.7");
+        await using var second = await RawHttpConnection.GetAsync(api.Address, "/notes/all", forwardedFor: "198.51.100.7");
+        await first.ReadAtLeastAsync(1024);
+        await second.ReadAtLeastAsync(1024);
+        using var client = api.CreateClient();
+
+        using var refused = await client.SendAsync(ExportFrom("198.51.100.7"), HttpCompletionOption.ResponseHeadersRead);
+
+        var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        problem["title"]!.GetValue<string>().ShouldBe("Too many exports from this client");
+        problem["detail"]!.GetValue<string>().ShouldContain("at most 2 exports");
+        refused.Headers.RetryAfter.ShouldNotBeNull().Delta.ShouldNotBeNull().ShouldBeGreaterThan(TimeSpan.Zero);
+        using (var other = await client.SendAsync(ExportFrom("198.51.100.8"), HttpCompletionOption.ResponseHeadersRead))
+        {
+            other.StatusCode.ShouldBe(HttpStatusCode.OK, "a slot is still free for another address");
+        }
+
+        first.Vanish();
+        second.Vanish();
+        await api.AllSlotsFreeAsync();
+    }
+
+    [Fact]
+    public async Task Should_take_the_slot_back_from_readers_that_take_nothing_within_30_seconds_and_serve_the_next_export()
+    {
+        await api.AllSlotsFreeAsync();
+        var stalled = new List<RawHttpConnection>();
+        foreach (var address in new[] { "192.0.2.1", "192.0.2.1", "192.0.2.2", "192.0.2.2" })
+        {
+            var connection = await RawHttpConnection.GetAsync(api.Address, "/notes/all", forwardedFor: address);
+            await connection.ReadAtLeastAsync(1024);
+            stalled.Add(connection);
+        }
+
+        using var client = api.CreateClient();
         try
         {
-            return slots.Enter();
+            (await client.SendAsync(ExportFrom("192.0.2.3"))).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, "every slot is held");
+
+            await api.AllSlotsFreeAsync(seconds: 30);
+
+            var all = await (await client.SendAsync(ExportFrom("192.0.2.3"))).ShouldBeNoteArrayAsync();
+            all.Count.ShouldBe(ExportApi.Notes);
         }
-        catch (Notes.Infrastructure.Errors.ServerBusyException)
+        finally
         {
-            return null;
+            stalled.ForEach(connection => connection.Vanish());
         }
     }
 
-    private static async Task Eventually(Func<Task<bool>> condition)
+    [Fact]
+    public async Task Should_answer_head_with_every_slot_taken_and_without_reading_a_note()
     {
-        for (var attempt = 0; attempt < 100; attempt++)
+        var taken = TakeEverySlot();
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("lock table mt_doc_note in access exclusive mode", connection, transaction))
         {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
+            await lockTable.ExecuteNonQueryAsync();
         }
 
-        (await condition()).ShouldBeTrue("the condition did not hold within 10 seconds");
+        try
+        {
+            using var client = api.CreateClient();
+
+            // a read of the notes would wait for the lock (for longer than this test waits); a slot would not be had
+            using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/notes/all")).WaitAsync(TimeSpan.FromSeconds(10));
+
+            head.StatusCode.ShouldBe(HttpStatusCode.OK);
+            head.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
+            (await head.Content.ReadAsByteArrayAsync()).ShouldBeEmpty();
+            Slots.Available.ShouldBe(0);
+        }
+        finally
+        {
+            await transaction.RollbackAsync();
+            taken.ForEach(slot => slot.Dispose());
+        }
+    }
+
+    private StreamSlots Slots => api.Slots;
+
+    private static HttpRequestMessage ExportFrom(string address) =>
+        new(HttpMethod.Get, "/notes/all") { Headers = { { "X-Forwarded-For", address } } };
+
+    /// <summary>Takes every free slot, each for a client of its own.</summary>
+    private List<IDisposable> TakeEverySlot()
+    {
+        var taken = new List<IDisposable>();
+        while (Slots.Available > 0)
+        {
+            taken.Add(Slots.Enter($"test client {taken.Count}"));
+        }
+
+        return taken;
     }
 }

@@ -19,15 +19,40 @@ public sealed class HiLoIdsTests(NotesApi api) : IClassFixture<NotesApi>
     }
 
     [Fact]
-    public async Task Should_reserve_a_range_that_no_other_caller_takes_ids_from()
+    public async Task Should_fill_a_batch_with_increasing_ids_no_other_caller_takes()
     {
+        var batch = new long[2500];
         var single = Ids.NextAsync(CancellationToken.None);
-        var first = await Ids.ReserveRangeAsync(2500, CancellationToken.None);
+        var taking = Ids.TakeAsync(batch, CancellationToken.None);
         var others = await Task.WhenAll(Enumerable.Range(0, 3000).Select(_ => Ids.NextAsync(CancellationToken.None).AsTask()));
+        await taking;
 
-        var range = Enumerable.Range(first, 2500).ToHashSet();
-        range.ShouldNotContain(await single);
-        others.ShouldAllBe(id => !range.Contains(id));
+        batch.ShouldBe(batch.Order());
+        batch.Distinct().Count().ShouldBe(2500);
+        batch.ShouldNotContain(await single);
+        others.ShouldAllBe(id => !batch.Contains(id));
+    }
+
+    [Fact]
+    public async Task Should_answer_at_once_and_without_asking_the_database_again_when_ids_are_exhausted()
+    {
+        var store = api.Services.GetRequiredService<IDocumentStore>();
+        using var ids = new HiLoIds<ExhaustedDocument>(store);
+        var lastHi = (HiLoIds<ExhaustedDocument>.MaxId - 1000) / 1000;
+        await api.SqlAsync($"insert into mt_hilo (entity_name, hi_value) values ('{nameof(ExhaustedDocument)}', {lastHi - 1})");
+
+        var lastBlock = await ids.NextAsync(CancellationToken.None);
+        for (var i = 1; i < 1000; i++)
+        {
+            await ids.NextAsync(CancellationToken.None);
+        }
+
+        lastBlock.ShouldBe((lastHi * 1000) + 1);
+        await Should.ThrowAsync<IdsExhaustedException>(() => ids.NextAsync(CancellationToken.None).AsTask());
+        var hiAfterFirstRefusal = await HiAsync();
+        await Should.ThrowAsync<IdsExhaustedException>(() => ids.NextAsync(CancellationToken.None).AsTask());
+        await Should.ThrowAsync<IdsExhaustedException>(() => ids.TakeAsync(new long[5], CancellationToken.None));
+        (await HiAsync()).ShouldBe(hiAfterFirstRefusal);
     }
 
     [Fact]
@@ -39,4 +64,9 @@ public sealed class HiLoIdsTests(NotesApi api) : IClassFixture<NotesApi>
         var sequence = store.Storage.Database.Sequences.SequenceFor(typeof(Note)).ShouldBeAssignableTo<HiloSequenceBase>()!;
         sequence.CurrentHi.ShouldBe(-1); // never fetched a block
     }
+
+    private async Task<long> HiAsync() =>
+        (long)(await api.SqlAsync($"select hi_value from mt_hilo where entity_name = '{nameof(ExhaustedDocument)}'"))!;
+
+    private sealed class ExhaustedDocument;
 }

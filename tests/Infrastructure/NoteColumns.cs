@@ -6,7 +6,7 @@ namespace Notes.Tests.Infrastructure;
 internal static class NoteColumns
 {
     /// <summary>Whether completed, created_at and updated_at each hold the same value as the note's JSON.</summary>
-    public static async Task<(bool Completed, bool CreatedAt, bool UpdatedAt)> NoteColumnsAsync(this IQuerySession session, int id)
+    public static async Task<(bool Completed, bool CreatedAt, bool UpdatedAt)> NoteColumnsAsync(this IQuerySession session, long id)
     {
         var rows = await session.AdvancedSql.QueryAsync<bool, bool, bool>(
             """

@@ -81,7 +81,15 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
         return await query(session);
     }
 
-    /// <summary>What the API connects with: its database, through the relay when there is one (failing fast once it is cut).</summary>
+    /// <summary>Runs one statement on the database directly, around the API (to set state no request can), and returns its first value.</summary>
+    public async Task<object?> SqlAsync(string statement)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(statement, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
     /// <summary>Sends a request and checks that every stored note is as it was before it (bad input changes nothing).</summary>
     public async Task<HttpResponseMessage> ChangesNothingAsync(Func<Task<HttpResponseMessage>> send)
     {
@@ -96,6 +104,7 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
             .Select(note => $"{note.Id} {note.Version} {note.Completed} {note.UpdatedAt:O} {note.Text}")
             .ToArray());
 
+    /// <summary>What the API connects with: its database, through the relay when there is one (failing fast once it is cut).</summary>
     protected virtual string DatabaseConnectionString => _relay is null
         ? ConnectionString
         : new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1", Port = _relay.Port, Timeout = 3 }.ConnectionString;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 
@@ -54,22 +53,12 @@ public sealed class PrivateCluster : IAsyncLifetime
     public Task StartAsync() => RunAsync("up");
 
     /// <summary>Runs db.sh with the given NOTES_DB_PORT (default: this cluster's port) and returns what it said.</summary>
-    public async Task<(int ExitCode, string Output)> RunScriptAsync(string command, int? port = null)
-    {
-        var start = new ProcessStartInfo("bash", [Path.Combine(_root, "scripts", "db.sh"), command])
+    public Task<(int ExitCode, string Output)> RunScriptAsync(string command, int? port = null) =>
+        BashScript.RunAsync(Path.Combine(_root, "scripts", "db.sh"), command, new Dictionary<string, string?>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["NOTES_DB_PORT"] = (port ?? Port).ToString(CultureInfo.InvariantCulture);
-        start.Environment["NOTES_DB_DIR"] = null;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not run bash.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, (await output + await errors).Trim());
-    }
+            ["NOTES_DB_PORT"] = (port ?? Port).ToString(CultureInfo.InvariantCulture),
+            ["NOTES_DB_DIR"] = null,
+        });
 
     public async Task DisposeAsync()
     {

@@ -26,6 +26,13 @@ internal sealed class PrometheusText
             .Where(sample => sample.Name == name && labels.All(label => sample.Labels.GetValueOrDefault(label.Label) == label.Value))
             .Sum(sample => sample.Value);
 
+    /// <summary>The values a label takes in the samples of a metric.</summary>
+    public IEnumerable<string> LabelValues(string name, string label) =>
+        _samples
+            .Where(sample => sample.Name == name && sample.Labels.ContainsKey(label))
+            .Select(sample => sample.Labels[label])
+            .Distinct();
+
     private static (string, Dictionary<string, string>, double) ParseSample(string line)
     {
         var labels = new Dictionary<string, string>();

@@ -24,8 +24,9 @@ public sealed class RawHttpConnection : IAsyncDisposable
 
     public NetworkStream Stream => _stream ??= new NetworkStream(_socket, ownsSocket: true);
 
-    public static Task<RawHttpConnection> GetAsync(Uri address, string path) =>
-        SendAsync(address, $"GET {path} HTTP/1.1\r\nHost: {address.Authority}\r\nConnection: close\r\n\r\n", []);
+    /// <summary>A GET, from the client address <paramref name="forwardedFor"/> when given (the API believes X-Forwarded-For from loopback).</summary>
+    public static Task<RawHttpConnection> GetAsync(Uri address, string path, string? forwardedFor = null) =>
+        SendAsync(address, $"GET {path} HTTP/1.1\r\nHost: {address.Authority}\r\n{(forwardedFor is null ? "" : $"X-Forwarded-For: {forwardedFor}\r\n")}Connection: close\r\n\r\n", []);
 
     /// <summary>
     /// Sends a request head and then its body in pieces; a server that answers before the body is all sent (and closes)

@@ -65,7 +65,7 @@ public sealed class SchemaMigrationTests(SchemaMigrationTests.EarlierDatabase ap
     [InlineData("-updatedAt")]
     public async Task Should_page_by_cursor_through_notes_stamped_to_the_tick_each_exactly_once(string sort)
     {
-        var seen = new List<int>();
+        var seen = new List<long>();
         string? after = null;
         do
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Notes.Tests.Infrastructure;
 
@@ -12,6 +13,7 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
     private readonly List<TcpClient> _connections = [];
     private TcpListener? _listener;
     private CancellationTokenSource? _stop;
+    private byte[]? _loseAnswersAfter;
 
     public int Port { get; private set; }
 
@@ -30,6 +32,12 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
     {
         _stop?.Cancel();
         _listener?.Stop();
+        DropConnections();
+    }
+
+    /// <summary>Drops the open connections, as a network that failed, and goes on accepting new ones.</summary>
+    public void DropConnections()
+    {
         lock (_connections)
         {
             foreach (var connection in _connections)
@@ -40,6 +48,13 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
             _connections.Clear();
         }
     }
+
+    /// <summary>
+    /// The next connection whose client sends <paramref name="marker"/> (in a statement's text or its parameters) still
+    /// delivers it to the server, but no answer of the server's comes back on it from then on, until
+    /// <see cref="DropConnections"/>: a statement that ran, and maybe committed, whose answer was lost on the way.
+    /// </summary>
+    public void LoseAnswersAfter(byte[] marker) => Volatile.Write(ref _loseAnswersAfter, marker);
 
     public ValueTask DisposeAsync()
     {
@@ -79,7 +94,8 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
             await server.ConnectAsync(targetHost, targetPort, stop);
             await using var clientStream = client.GetStream();
             await using var serverStream = server.GetStream();
-            await Task.WhenAny(clientStream.CopyToAsync(serverStream, stop), serverStream.CopyToAsync(clientStream, stop));
+            var answersLost = new StrongBox<bool>();
+            await Task.WhenAny(ForwardStatementsAsync(clientStream, serverStream, answersLost, stop), ForwardAnswersAsync(serverStream, clientStream, answersLost, stop));
         }
         catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -89,6 +105,35 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
         {
             client.Dispose();
             server.Dispose();
+        }
+    }
+
+    private async Task ForwardStatementsAsync(Stream client, Stream server, StrongBox<bool> answersLost, CancellationToken stop)
+    {
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await client.ReadAsync(buffer, stop)) > 0)
+        {
+            if (Volatile.Read(ref _loseAnswersAfter) is { } marker && buffer.AsSpan(0, read).IndexOf(marker) >= 0
+                && Interlocked.CompareExchange(ref _loseAnswersAfter, null, marker) == marker)
+            {
+                Volatile.Write(ref answersLost.Value, true);
+            }
+
+            await server.WriteAsync(buffer.AsMemory(0, read), stop);
+        }
+    }
+
+    private static async Task ForwardAnswersAsync(Stream server, Stream client, StrongBox<bool> answersLost, CancellationToken stop)
+    {
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await server.ReadAsync(buffer, stop)) > 0)
+        {
+            if (!Volatile.Read(ref answersLost.Value))
+            {
+                await client.WriteAsync(buffer.AsMemory(0, read), stop);
+            }
         }
     }
 }

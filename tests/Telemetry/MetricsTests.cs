@@ -38,8 +38,8 @@ public sealed class MetricsTests(NotesApi api) : IClassFixture<NotesApi>
         {
             (HttpCount, [("http_route", "/notes"), ("http_request_method", "POST"), ("http_response_status_code", "200")], 2),
             (HttpCount, [("http_route", "/notes"), ("http_request_method", "POST"), ("http_response_status_code", "422")], 1),
-            (HttpCount, [("http_route", "/notes/{id:int}"), ("http_request_method", "GET"), ("http_response_status_code", "404")], 3),
-            (HttpCount, [("http_route", "/notes/{id:int}"), ("http_request_method", "PUT"), ("http_response_status_code", "412")], 1),
+            (HttpCount, [("http_route", "/notes/{id:long}"), ("http_request_method", "GET"), ("http_response_status_code", "404")], 3),
+            (HttpCount, [("http_route", "/notes/{id:long}"), ("http_request_method", "PUT"), ("http_response_status_code", "412")], 1),
             (UseCaseCount, [("notes_use_case", "CreateNote.Command"), ("notes_outcome", "ok")], 2),
             (UseCaseCount, [("notes_use_case", "CreateNote.Command"), ("notes_outcome", "validation")], 1),
             (UseCaseCount, [("notes_use_case", "GetNote.Query"), ("notes_outcome", "not_found")], 3),
@@ -97,5 +97,36 @@ public sealed class MetricsTests(NotesApi api) : IClassFixture<NotesApi>
     {
         await Task.Delay(200);
         return true;
+    }
+}
+
+/// <summary>The pools as metrics name them: by what they are for, never by where they connect.</summary>
+[Collection(nameof(MetricsTests))]
+public sealed class PoolMetricsTests(PoolMetricsTests.ApiWithQueriesPool api) : IClassFixture<PoolMetricsTests.ApiWithQueriesPool>
+{
+    /// <summary>Queries on a pool of their own (to the same database here), as with a standby.</summary>
+    public sealed class ApiWithQueriesPool : NotesApi
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:NotesQueries"] = ConnectionString,
+        };
+    }
+
+    [Fact]
+    public async Task Should_name_the_pools_notes_and_notes_queries_and_never_after_their_connection_strings()
+    {
+        using var client = api.CreateClient();
+        var note = await (await client.PostAsJsonAsync("/notes", new { text = "pooled" })).ShouldBeNoteAsync();
+        await (await client.GetAsync($"/notes/{note.Id()}")).ShouldBeNoteAsync();
+
+        var scrape = await client.GetStringAsync("/metrics");
+
+        var pools = new PrometheusText(scrape).LabelValues("db_client_connections_usage", "pool_name").ToArray();
+        pools.ShouldContain("notes");
+        pools.ShouldContain("notes-queries");
+        // Metrics are process-wide: other pools of the test process may show, but none to this API's database.
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(api.ConnectionString).Database!;
+        scrape.ShouldNotContain(database);
     }
 }

@@ -21,7 +21,7 @@ public sealed class RequestLogTests(TelemetryApi api) : IClassFixture<TelemetryA
 
         var lines = await LinesOfAsync(api.Console, trace);
         var request = lines.Where(line => line.Contains("Notes.Requests", StringComparison.Ordinal)).ShouldHaveSingleItem();
-        request.ShouldMatch(@" GET /notes/\{id:int\} answered 404 in \d+\.\d ms$");
+        request.ShouldMatch(@" GET /notes/\{id:long\} answered 404 in \d+\.\d ms$");
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class TracingTests(TelemetryApi api) : IClassFixture<TelemetryApi>
         var spans = await SpansAsync(trace, span => span.Kind == ActivityKind.Server);
         var server = spans.Single(span => span.Kind == ActivityKind.Server);
         server.ParentSpanId.ShouldBe(parent);
-        server.DisplayName.ShouldBe("GET /notes/{id:int}");
+        server.DisplayName.ShouldBe("GET /notes/{id:long}");
         var useCase = spans.Single(span => span.Source.Name == UseCaseTelemetry.Name);
         useCase.DisplayName.ShouldBe("GetNote.Query");
         useCase.ParentSpanId.ShouldBe(server.SpanId);

@@ -33,7 +33,7 @@ public sealed class UnavailableDatabaseTelemetryTests(UnavailableDatabaseTelemet
 
         var lines = await RequestLogTests.LinesOfAsync(api.Console, trace);
         lines.ShouldContain(line => line.Contains("Database unavailable", StringComparison.Ordinal));
-        lines.ShouldContain(line => line.Contains("GET /notes/{id:int} answered 503", StringComparison.Ordinal));
+        lines.ShouldContain(line => line.Contains("GET /notes/{id:long} answered 503", StringComparison.Ordinal));
         var useCase = api.Spans(trace).Single(span => span.Source.Name == UseCaseTelemetry.Name);
         useCase.GetTagItem(UseCaseTelemetry.OutcomeTag).ShouldBe("unavailable");
         useCase.Status.ShouldBe(ActivityStatusCode.Error);

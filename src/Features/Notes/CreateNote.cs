@@ -57,6 +57,7 @@ public static class CreateNote
                 .ProducesProblem(StatusCodes.Status400BadRequest)
                 .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
                 .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-                .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+                .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+                .ProducesProblem(StatusCodes.Status507InsufficientStorage);
     }
 }

@@ -15,7 +15,7 @@ namespace Notes.Features.Notes;
 public static class DeleteNote
 {
     /// <summary>Deletes note <c>Id</c> if it is in one of the revisions <c>IfMatch</c> names (from the header); any when null.</summary>
-    public sealed record Command(int Id, IReadOnlyList<int>? IfMatch = null) : IRequest<Outcome>;
+    public sealed record Command(long Id, IReadOnlyList<int>? IfMatch = null) : IRequest<Outcome>;
 
     public abstract record Outcome
     {
@@ -47,8 +47,8 @@ public static class DeleteNote
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapDelete("/notes/{id:int}", async Task<Results<Ok<Deleted>, ProblemHttpResult>> (
-                    int id, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, CancellationToken cancellationToken) =>
+            app.MapDelete("/notes/{id:long}", async Task<Results<Ok<Deleted>, ProblemHttpResult>> (
+                    long id, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, CancellationToken cancellationToken) =>
                     await mediator.Send(new Command(id, NoteETags.AcceptedByIfMatch(ifMatch)), cancellationToken) switch
                     {
                         Outcome.Deleted => TypedResults.Ok(new Deleted($"Note with id {id} has been deleted.")),

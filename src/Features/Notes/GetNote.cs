@@ -12,7 +12,7 @@ namespace Notes.Features.Notes;
 /// </summary>
 public static class GetNote
 {
-    public sealed record Query(int Id) : IRequest<StoredNote?>;
+    public sealed record Query(long Id) : IRequest<StoredNote?>;
 
     internal sealed class Handler(IQuerySession session, NoteTable table) : IRequestHandler<Query, StoredNote?>
     {
@@ -23,8 +23,8 @@ public static class GetNote
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/notes/{id:int}", async Task<Results<Utf8ContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> (
-                    int id, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
+            app.MapGet("/notes/{id:long}", async Task<Results<Utf8ContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> (
+                    long id, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
                 {
                     if (await mediator.Send(new Query(id), cancellationToken) is not { } note)
                     {

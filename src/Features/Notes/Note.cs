@@ -11,8 +11,11 @@ public sealed class Note : IRevisioned
     /// <summary>The seed's column width for a note's text.</summary>
     public const int MaxTextLength = 100;
 
-    /// <summary>Integer id assigned by Marten's HiLo sequence: 1 for the first note of a fresh database.</summary>
-    public int Id { get; set; }
+    /// <summary>
+    /// Integer id from Marten's HiLo sequence, 1 for the first note of a fresh database: unique, not ordered by time
+    /// (each instance takes its own blocks of ids), at most 2^53 - 1.
+    /// </summary>
+    public long Id { get; set; }
 
     public required string Text { get; set; }
 

@@ -13,7 +13,7 @@ namespace Notes.Features.Notes;
 internal static class NoteChanges
 {
     public static async Task<WriteOutcome> ChangeNoteAsync(
-        this IDocumentSession session, NoteTable table, int id, string? text, bool? completed, DateTime now, IReadOnlyList<int>? ifMatch, CancellationToken cancellationToken)
+        this IDocumentSession session, NoteTable table, long id, string? text, bool? completed, DateTime now, IReadOnlyList<int>? ifMatch, CancellationToken cancellationToken)
     {
         var changes = new Dictionary<string, object> { ["updatedAt"] = now };
         if (text is not null)
@@ -52,7 +52,7 @@ internal static class NoteChanges
 
     /// <summary>After a conditional write changed nothing: the note is gone, or it is in another revision.</summary>
     public static async Task<TOutcome> WhyNotWrittenAsync<TOutcome>(
-        this IQuerySession session, NoteTable table, int id, TOutcome notFound, TOutcome preconditionFailed, CancellationToken cancellationToken)
+        this IQuerySession session, NoteTable table, long id, TOutcome notFound, TOutcome preconditionFailed, CancellationToken cancellationToken)
     {
         await using var command = NoteStatements.Statement(table.ExistsById, id);
         await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);

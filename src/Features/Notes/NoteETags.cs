@@ -37,6 +37,12 @@ internal static class NoteETags
         && EntityTagHeaderValue.TryParseList([ifNoneMatch], out var tags)
         && tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || Revision(tag) == version);
 
+    /// <summary>Whether a conditional header is <c>*</c> (any revision), alone or in a list.</summary>
+    public static bool IsAny(string? header) =>
+        !string.IsNullOrWhiteSpace(header)
+        && EntityTagHeaderValue.TryParseList([header], out var tags)
+        && tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any));
+
     private static int? Revision(EntityTagHeaderValue tag) =>
         int.TryParse(tag.Tag.AsSpan().Trim('"'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
             ? version

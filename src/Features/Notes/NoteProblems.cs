@@ -6,15 +6,20 @@ namespace Notes.Features.Notes;
 /// <summary>The problem details the notes endpoints answer with, worded once.</summary>
 internal static class NoteProblems
 {
-    public static ProblemHttpResult NotFound(int id) => TypedResults.Problem(
+    public static ProblemHttpResult NotFound(long id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,
         title: "Note not found",
         detail: $"Note with id {id} was not found.");
 
-    public static ProblemHttpResult PreconditionFailed(int id, string? ifMatch) => TypedResults.Problem(
+    public static ProblemHttpResult PreconditionFailed(long id, string? ifMatch) => TypedResults.Problem(
         statusCode: StatusCodes.Status412PreconditionFailed,
         title: "Note has changed",
         detail: $"Note with id {id} no longer matches If-Match {ifMatch}: read it again and retry.");
+
+    public static ProblemHttpResult Exists(long id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status412PreconditionFailed,
+        title: "Note exists",
+        detail: $"Note with id {id} exists, and If-None-Match: * asks to write only where there is none.");
 }
 
 /// <summary>How the notes endpoints answer what a use case did.</summary>
@@ -30,7 +35,7 @@ internal static class NoteResults
     }
 
     /// <summary>The written note with its new ETag, or why it was not written.</summary>
-    public static Results<Utf8ContentHttpResult, ProblemHttpResult> Written(WriteOutcome outcome, int id, string? ifMatch, HttpResponse response)
+    public static Results<Utf8ContentHttpResult, ProblemHttpResult> Written(WriteOutcome outcome, long id, string? ifMatch, HttpResponse response)
     {
         switch (outcome)
         {

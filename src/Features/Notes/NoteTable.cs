@@ -39,6 +39,7 @@ public sealed class NoteTable
 
         // Revision 1, as Marten's own Insert writes it.
         Insert = $"insert into {Name} ({string.Join(", ", InsertColumns)}) values ($1, $2, 1, $3, transaction_timestamp(), $4, $5, $5) returning {Selected}";
+        Copy = $"copy {Name} ({string.Join(", ", InsertColumns.Where(column => column != LastModified))}) from stdin (format binary)";
         SelectById = $"select {Selected} from {Name} where {Id} = $1";
         ExistsById = $"select 1 from {Name} where {Id} = $1";
         DeleteById = $"delete from {Name} where {Id} = $1";
@@ -75,6 +76,12 @@ public sealed class NoteTable
 
     /// <summary>$1 id, $2 JSON, $3 the .NET type, $4 completed, $5 createdAt and updatedAt; returns <see cref="Selected"/>.</summary>
     public string Insert { get; }
+
+    /// <summary>
+    /// A binary COPY of whole notes, in the order of <see cref="Insert"/>'s columns: id, JSON, revision, .NET type,
+    /// completed, createdAt, updatedAt; the last-modified column takes its default, the transaction's time, as in Insert.
+    /// </summary>
+    public string Copy { get; }
 
     /// <summary>$1 id; selects <see cref="Selected"/>.</summary>
     public string SelectById { get; }

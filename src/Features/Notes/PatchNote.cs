@@ -27,7 +27,7 @@ public static class PatchNote
     /// Applies <c>Patch</c> (null when the body was empty or JSON null, which is refused) to note <c>Id</c> if it is in
     /// one of the revisions <c>IfMatch</c> names (from the header); any when null.
     /// </summary>
-    public sealed record Command(int Id, Body? Patch, IReadOnlyList<int>? IfMatch = null) : IRequest<WriteOutcome>;
+    public sealed record Command(long Id, Body? Patch, IReadOnlyList<int>? IfMatch = null) : IRequest<WriteOutcome>;
 
     internal sealed class Validator : AbstractValidator<Command>
     {
@@ -65,8 +65,8 @@ public static class PatchNote
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPatch("/notes/{id:int}", async Task<Results<Utf8ContentHttpResult, ProblemHttpResult>> (
-                    int id, Body? body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
+            app.MapPatch("/notes/{id:long}", async Task<Results<Utf8ContentHttpResult, ProblemHttpResult>> (
+                    long id, Body? body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
                 {
                     var command = new Command(id, body, NoteETags.AcceptedByIfMatch(ifMatch));
                     return NoteResults.Written(await mediator.Send(command, cancellationToken), id, ifMatch, response);

@@ -10,12 +10,12 @@ namespace Notes.Features.Notes;
 /// deserialised and serialised again on the way), and its revision (the ETag). The fields are read from the JSON
 /// when something asks for them.
 /// </summary>
-public sealed class StoredNote(int id, int version, byte[] json)
+public sealed class StoredNote(long id, int version, byte[] json)
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
     private Note? _note;
 
-    public int Id { get; } = id;
+    public long Id { get; } = id;
 
     public int Version { get; } = version;
 
@@ -36,7 +36,7 @@ public sealed class StoredNote(int id, int version, byte[] json)
 
     /// <summary>Reads the note of the reader's current row (<see cref="NoteTable.Selected"/> first).</summary>
     internal static StoredNote Read(DbDataReader reader) =>
-        new(reader.GetInt32(0), reader.GetInt32(2), reader.GetFieldValue<byte[]>(1));
+        new(reader.GetInt64(0), reader.GetInt32(2), reader.GetFieldValue<byte[]>(1));
 }
 
 /// <summary>Runs the notes' statements through the Marten session: its connection, its resilience, its logging.</summary>

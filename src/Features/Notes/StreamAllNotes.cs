@@ -5,7 +5,6 @@ using Carter;
 using FluentValidation;
 using Marten;
 using MediatR;
-using Notes.Infrastructure.Http;
 using Notes.Infrastructure.Streaming;
 
 namespace Notes.Features.Notes;
@@ -13,8 +12,8 @@ namespace Notes.Features.Notes;
 /// <summary>
 /// GET /notes/all: every note (that matches the filters, in the order asked, id by default), streamed to the response
 /// with flat memory whatever the size of the table. Notes are read in pages after a cursor, each on a pooled
-/// connection held only while the page is read, so a slow or stuck reader never holds a database connection; at most
-/// <c>Streams:MaxConcurrent</c> exports run at once (else 503).
+/// connection held only while the page is read, so a slow or stuck reader never holds a database connection. How many
+/// exports run at once, per client too, and how long one may go without progress is <see cref="JsonArrayResult{T}"/>'s.
 /// </summary>
 public static class StreamAllNotes
 {
@@ -31,14 +30,13 @@ public static class StreamAllNotes
         }
     }
 
-    internal sealed class Handler(IQuerySession session, NoteTable table, StreamSlots slots) : IRequestHandler<Query, IAsyncEnumerable<StoredNote>>
+    internal sealed class Handler(IQuerySession session, NoteTable table) : IRequestHandler<Query, IAsyncEnumerable<StoredNote>>
     {
         public Task<IAsyncEnumerable<StoredNote>> Handle(Query query, CancellationToken cancellationToken) =>
             Task.FromResult(Read(query, cancellationToken));
 
         private async IAsyncEnumerable<StoredNote> Read(Query query, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            using var slot = slots.Enter();
             string? after = null;
             while (true)
             {
@@ -88,11 +86,11 @@ public static class StreamAllNotes
                     [Description("The order, as for GET /notes (default `id`).")] string? sort) =>
                     new JsonArrayResult<StoredNote>(await mediator.Send(new Query(completed, q, sort), cancellationToken), note => note.Json))
                 .Produces<Note[]>(StatusCodes.Status200OK, "application/json")
-                .WithRequestTimeout(RequestTimeoutSetup.LongRunning) // streams for as long as there are notes
+                .DisableRequestTimeout() // streams for as long as there are notes; JsonArrayResult limits the time without progress
                 .WithTags("Notes")
                 .WithName(nameof(StreamAllNotes))
                 .WithSummary("Read every note, streamed")
-                .WithDescription("Every note (that matches the filters, in the order asked; id order by default), written to the response as it is read from the database: memory stays flat at any table size. Notes created or deleted during the export may or may not be in it. A failure midway aborts the connection (the transfer is seen to break, never a short array). At most a configured number of exports run at once: past it, 503 with `Retry-After`.")
+                .WithDescription("Every note (that matches the filters, in the order asked; id order by default), written to the response as it is read from the database: memory stays flat at any table size. Notes created or deleted during the export may or may not be in it. An export runs for as long as it makes progress; one whose reader takes nothing for a configured time (20 s by default) is cut. A cut or a failure midway aborts the connection (the transfer is seen to break, never a short array). At most a configured number of exports run at once, and a share of them per client address: past either, 503 with `Retry-After`. HEAD answers the headers without reading any note.")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
                 .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
                 .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

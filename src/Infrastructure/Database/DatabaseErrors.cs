@@ -24,10 +24,12 @@ public static class DatabaseErrors
             || postgres.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction,
         // Several hosts, none of the type asked for (no primary while a standby is being promoted): Npgsql says so
         // with a plain NpgsqlException, without an inner one when it knew every host's state already.
-        NpgsqlException npgsql => npgsql.IsTransient || npgsql.Message.StartsWith(NoSuitableHost, StringComparison.Ordinal),
+        NpgsqlException npgsql => npgsql.IsTransient || IsNoSuitableHost(npgsql),
         SocketException or TimeoutException => true,
         _ => false,
     };
+
+    public static bool IsNoSuitableHost(NpgsqlException exception) => exception.Message.StartsWith(NoSuitableHost, StringComparison.Ordinal);
 
     private static IEnumerable<Exception> Chain(Exception exception)
     {

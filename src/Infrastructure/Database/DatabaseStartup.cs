@@ -50,6 +50,11 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
                     // The lock belongs to this connection's session and ends with it.
                     await using var takeLock = new NpgsqlCommand($"select pg_advisory_lock({SchemaLockKey})", connection);
                     await takeLock.ExecuteNonQueryAsync(cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                    if (await WidenIdsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken))
+                    {
+                        LogIdsWidened(logger);
+                    }
+
                     await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate)
                         .WaitAsync(Left(), time, cancellationToken);
                     var filled = await FillNewColumnsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken);
@@ -106,6 +111,25 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// A database made while ids were <c>integer</c> gets <c>bigint</c> ids, every note and the HiLo row kept, before
+    /// Marten compares the schema (it would otherwise meet a column of another type than the one it configures).
+    /// The table is rewritten under an exclusive lock, once; the advisory lock keeps other instances out meanwhile.
+    /// </summary>
+    private static async Task<bool> WidenIdsAsync(NpgsqlConnection connection, NoteTable table, CancellationToken cancellationToken)
+    {
+        const string IdType = "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = to_regclass($1) and attname = $2";
+        await using var type = new NpgsqlCommand(IdType, connection) { Parameters = { new() { Value = table.Name }, new() { Value = table.Id } } };
+        if (await type.ExecuteScalarAsync(cancellationToken) is not "integer")
+        {
+            return false;
+        }
+
+        await using var widen = new NpgsqlCommand($"alter table {table.Name} alter column {table.Id} type bigint", connection);
+        await widen.ExecuteNonQueryAsync(cancellationToken);
+        return true;
+    }
+
     private static NpgsqlException? Refusal(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
@@ -148,6 +172,9 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queries read from {Database}")]
     private static partial void LogQueriesDatabase(ILogger logger, string database);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Note ids widened from integer to bigint")]
+    private static partial void LogIdsWidened(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date ({Filled} notes given their new columns)")]
     private static partial void LogSchemaReady(ILogger logger, int filled);

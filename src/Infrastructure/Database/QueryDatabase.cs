@@ -14,6 +14,9 @@ internal sealed class QueryDatabase : IAsyncDisposable
 {
     public const string Identifier = "queries";
 
+    /// <summary>The pool's name in metrics (Npgsql names it after its connection string otherwise).</summary>
+    public const string PoolName = "notes-queries";
+
     private readonly NpgsqlDataSource? _dataSource;
 
     public QueryDatabase(IConfiguration configuration, StoreOptions options)
@@ -30,7 +33,7 @@ internal sealed class QueryDatabase : IAsyncDisposable
             settings.MaxAutoPrepare = 64;
         }
 
-        _dataSource = NpgsqlDataSource.Create(DatabaseSettings.DataSourceConnectionString(settings));
+        _dataSource = new NpgsqlDataSourceBuilder(DatabaseSettings.DataSourceConnectionString(settings)) { Name = PoolName }.Build();
         Database = new MartenDatabase(options, _dataSource, Identifier);
     }
 

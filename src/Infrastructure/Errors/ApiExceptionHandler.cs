@@ -26,6 +26,8 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         var problem = exception switch
         {
             ValidationException validation => ValidationProblem(validation),
+            RequestTooLargeException tooLarge => Problem(StatusCodes.Status413PayloadTooLarge, ProblemDetailsSetup.TooLargeTitle, tooLarge.Message),
+            IdsExhaustedException exhausted => IdsExhausted(exhausted),
             BadHttpRequestException { InnerException: JsonException json } => InvalidJson(json),
             JsonException json => InvalidJson(json),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(
@@ -54,12 +56,28 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         var errors = exception.Errors
             .GroupBy(failure => FieldName(failure.PropertyName))
             .ToDictionary(group => group.Key, group => group.Select(failure => failure.ErrorMessage).ToArray());
-        return new HttpValidationProblemDetails(errors)
+        var problem = new HttpValidationProblemDetails(errors)
         {
             Status = StatusCodes.Status422UnprocessableEntity,
             Title = "The request breaks a rule",
             Detail = string.Join(" ", errors.Values.SelectMany(messages => messages)),
         };
+        if (exception is CountedValidationException counted)
+        {
+            problem.Extensions["errorCount"] = counted.ErrorCount;
+        }
+
+        return problem;
+    }
+
+    /// <summary>
+    /// 507: the server cannot store anything new, which is neither the client's fault (4xx) nor passing (503, whose
+    /// Retry-After would have clients try again and again); an operator has to act.
+    /// </summary>
+    private ProblemDetails IdsExhausted(IdsExhaustedException exception)
+    {
+        LogIdsExhausted(logger, exception.Message);
+        return Problem(StatusCodes.Status507InsufficientStorage, "Note ids are exhausted", exception.Message);
     }
 
     /// <summary>A member's path as the client wrote it: <c>Text</c> is <c>text</c>, <c>[3].Text</c> is <c>[3].text</c>.</summary>
@@ -108,6 +126,9 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable: {Reason}")]
     private static partial void LogDatabaseUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Nothing new can be stored: {Reason}")]
+    private static partial void LogIdsExhausted(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]
     private static partial void LogUnexpected(ILogger logger, Exception exception);

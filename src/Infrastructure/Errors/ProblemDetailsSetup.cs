@@ -13,7 +13,7 @@ public static class ProblemDetailsSetup
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
-            if (problem.Status == StatusCodes.Status413PayloadTooLarge)
+            if (problem.Status == StatusCodes.Status413PayloadTooLarge && context.Exception is not RequestTooLargeException)
             {
                 // Kestrel stops a chunked body itself: the same words as for a declared length, whichever noticed first.
                 (problem.Title, problem.Detail) = (TooLargeTitle, TooLargeDetail);

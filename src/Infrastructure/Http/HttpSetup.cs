@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace Notes.Infrastructure.Http;
@@ -22,6 +23,8 @@ public static class HttpSetup
                 options.KnownProxies.Add(proxy);
             }
         }).ValidateOnStart();
+        // No "Server: Kestrel": what a server runs on tells an attacker where to look and a client nothing.
+        services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);
         return services
             .AddNotesCors()
             .AddNotesRateLimit()

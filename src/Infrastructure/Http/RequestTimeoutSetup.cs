@@ -4,14 +4,15 @@ namespace Notes.Infrastructure.Http;
 
 /// <summary>
 /// No request holds its connection past <c>RequestTimeouts:Seconds</c> (30): its work is cancelled (a database
-/// query included) and it is answered 503 with problem details. An endpoint that legitimately runs longer (a
-/// streamed export, a large upload) names the <see cref="LongRunning"/> policy (<c>RequestTimeouts:LongRunningSeconds</c>,
-/// 600) with <c>.WithRequestTimeout(RequestTimeoutSetup.LongRunning)</c>, or opts out with <c>.DisableRequestTimeout()</c>.
+/// query included) and it is answered 503 with problem details. An endpoint that legitimately runs longer (a large
+/// upload) names the <see cref="LongRunning"/> policy (<c>RequestTimeouts:LongRunningSeconds</c>, 600) with
+/// <c>.WithRequestTimeout(RequestTimeoutSetup.LongRunning)</c>, or opts out with <c>.DisableRequestTimeout()</c>, as the
+/// streamed export does: it limits its time without progress instead (<c>Streams:StallSeconds</c>).
 /// A setting of 0 turns its limit off.
 /// </summary>
 public static class RequestTimeoutSetup
 {
-    /// <summary>The policy for endpoints that run long by nature, such as the streamed <c>GET /notes/all</c>.</summary>
+    /// <summary>The policy for endpoints that run long by nature, such as <c>POST /notes/import</c>.</summary>
     public const string LongRunning = "long-running";
 
     public static IServiceCollection AddNotesRequestTimeouts(this IServiceCollection services)

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Net.Http.Headers;
 
 namespace Notes.Infrastructure.Json;
 
@@ -28,7 +27,9 @@ public static class JsonSetup
 
     /// <summary>
     /// A body that is JSON is read as JSON whatever type it declares (the seed's README posts with
-    /// <c>curl --data</c>, which declares a form); JSON declared in another charset than UTF-8 is refused (415).
+    /// <c>curl --data</c>, which declares a form). The declared type is read as RFC 9110 writes one: one that is not
+    /// (<c>charset=</c> with no value, an unclosed quote) is refused (400), and JSON declared in another charset than
+    /// UTF-8 too (415).
     /// </summary>
     public static WebApplication UseNotesJsonBodies(this WebApplication app)
     {
@@ -36,21 +37,41 @@ public static class JsonSetup
         {
             var request = context.Request;
             var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
-            if ((hasBody || request.ContentType is not null) && !request.HasJsonContentType())
+            if (string.IsNullOrWhiteSpace(request.ContentType))
+            {
+                if (hasBody)
+                {
+                    request.ContentType = "application/json";
+                }
+            }
+            else if (!MediaType.TryParse(request.ContentType, out var type))
+            {
+                throw new Microsoft.AspNetCore.Http.BadHttpRequestException(
+                    "The Content-Type header is not a media type as RFC 9110 writes one: type/subtype, then parameters name=value "
+                    + "whose values are tokens or quoted strings, e.g. application/json; charset=utf-8.");
+            }
+            else if (!type.IsJson)
             {
                 request.ContentType = "application/json";
             }
-            else if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.Charset is { Length: > 0 } charset
-                && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            else if (type.Charsets.FirstOrDefault(charset => !IsUtf8(charset)) is { } charset)
             {
                 throw new Microsoft.AspNetCore.Http.BadHttpRequestException(
                     $"JSON bodies must be UTF-8; this one declares charset '{charset}'.", StatusCodes.Status415UnsupportedMediaType);
+            }
+            else
+            {
+                // UTF-8 is JSON's own: what reads the body next needs the type alone (it cannot read a quoted charset)
+                request.ContentType = type.Essence;
             }
 
             return next(context);
         });
         return app;
     }
+
+    private static bool IsUtf8(string charset) =>
+        charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// After routing: a body over its endpoint's limit (<see cref="MaxRequestBodyBytes"/> unless the endpoint says

@@ -1,28 +1,54 @@
 using Notes.Infrastructure.Database;
+using Notes.Infrastructure.Http;
 
 namespace Notes.Infrastructure.Streaming;
 
 /// <summary>
 /// Writes a sequence as a JSON array while it is read, with flat memory: each item is JSON already (a stored
-/// document) and goes out as it is. The first item is read before the response starts, so a failure there (a busy
-/// server, an unreachable database) is still an ordinary problem details answer. A failure after the 200 has gone out
-/// cannot change it any more: the connection is aborted, never ended cleanly, so the client sees a broken transfer
-/// instead of a short array, and the failure is logged with the count sent. A client that goes away stops the
-/// reading at once, and what the sequence holds (a database connection, a slot) is released.
+/// document) and goes out as it is. It runs in a slot of <see cref="StreamSlots"/> (503 when there is none for this
+/// client), and a HEAD is answered with the headers alone, reading nothing and taking no slot. The first item is read
+/// before the response starts, so a failure there (a busy server, an unreachable database) is still an ordinary
+/// problem details answer. Its time limit is on time without progress: it is cut once neither a page nor the
+/// reader has moved for <see cref="StreamSlots.StallLimit"/>, however long it has run. A cut after the 200 has gone
+/// out (no progress, a failure, the client gone, shutdown) aborts the connection, never ends it cleanly, so the client
+/// sees a broken transfer instead of a short array; the cut is logged with why and the count sent.
 /// </summary>
 public sealed partial class JsonArrayResult<T>(IAsyncEnumerable<T> items, Func<T, byte[]> json) : IResult
 {
     private const int FlushBytes = 32 * 1024;
+    private const string ContentType = "application/json; charset=utf-8";
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var aborted = httpContext.RequestAborted;
-        await using var enumerator = items.GetAsyncEnumerator(aborted);
-        var any = await enumerator.MoveNextAsync();
-
         var response = httpContext.Response;
+        if (HeadRequestSetup.IsHead(httpContext))
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = ContentType;
+            return;
+        }
+
+        var slots = httpContext.RequestServices.GetRequiredService<StreamSlots>();
+        using var slot = slots.Enter(RateLimitSetup.ClientKey(httpContext));
+        var limit = slots.StallLimit;
+        var clientGone = httpContext.RequestAborted;
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
+        stall.CancelAfter(limit);
+        await using var enumerator = items.GetAsyncEnumerator(stall.Token);
+        bool any;
+        try
+        {
+            any = await enumerator.MoveNextAsync();
+        }
+        catch (OperationCanceledException) when (stall.IsCancellationRequested && !clientGone.IsCancellationRequested)
+        {
+            await WriteStalledAsync(httpContext, limit);
+            return;
+        }
+
+        stall.CancelAfter(limit);
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/json; charset=utf-8";
+        response.ContentType = ContentType;
         var body = response.BodyWriter;
         var sent = 0L;
         try
@@ -32,7 +58,7 @@ public sealed partial class JsonArrayResult<T>(IAsyncEnumerable<T> items, Func<T
             var block = body.GetMemory(FlushBytes);
             block.Span[0] = (byte)'[';
             var used = 1;
-            for (var more = any; more; more = await enumerator.MoveNextAsync())
+            for (var more = any; more;)
             {
                 var item = json(enumerator.Current);
                 var needed = item.Length + 2; // a comma before it, or the closing bracket after the last one
@@ -41,7 +67,8 @@ public sealed partial class JsonArrayResult<T>(IAsyncEnumerable<T> items, Func<T
                     body.Advance(used);
                     // What is written to the response pipe is not sent until the pipe is flushed, and the flush is
                     // what waits for a slow reader: flush often, or the whole answer piles up in memory.
-                    await body.FlushAsync(aborted);
+                    await body.FlushAsync(stall.Token);
+                    stall.CancelAfter(limit);
                     block = body.GetMemory(Math.Max(needed, FlushBytes));
                     used = 0;
                 }
@@ -54,24 +81,72 @@ public sealed partial class JsonArrayResult<T>(IAsyncEnumerable<T> items, Func<T
                 item.CopyTo(block.Span[used..]);
                 used += item.Length;
                 sent++;
+
+                // Only a wait means a page was read (the rest of a page is at hand): progress, and time to re-arm.
+                var next = enumerator.MoveNextAsync();
+                if (next.IsCompleted)
+                {
+                    more = next.Result;
+                }
+                else
+                {
+                    more = await next;
+                    stall.CancelAfter(limit);
+                }
             }
 
             block.Span[used++] = (byte)']';
             body.Advance(used);
-            await body.FlushAsync(aborted);
-        }
-        catch (Exception) when (aborted.IsCancellationRequested)
-        {
-            // the client went away: nobody is left to answer
+            await body.FlushAsync(stall.Token);
         }
         catch (Exception exception)
         {
-            var logger = httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Notes.Streaming");
-            LogBroken(logger, exception, httpContext.Request.Path, sent, DatabaseErrors.Reason(exception));
-            httpContext.Abort();
+            Cut(httpContext, exception, sent, stall.IsCancellationRequested && !clientGone.IsCancellationRequested, limit);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Streaming {Path} failed after {Sent} items were sent ({Reason}); the connection was aborted so the client sees the transfer broken")]
-    private static partial void LogBroken(ILogger logger, Exception exception, string path, long sent, string reason);
+    private static void Cut(HttpContext httpContext, Exception exception, long sent, bool stalled, TimeSpan limit)
+    {
+        var services = httpContext.RequestServices;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Notes.Streaming");
+        var path = httpContext.Request.Path.ToString();
+        string reason;
+        if (stalled)
+        {
+            reason = $"no progress for {limit.TotalSeconds:0.##} s, Streams:StallSeconds";
+            LogCut(logger, LogLevel.Warning, null, path, sent, reason);
+        }
+        else if (httpContext.RequestAborted.IsCancellationRequested)
+        {
+            var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
+            reason = stopping ? "the server shut down before it was over" : "the client went away";
+            LogCut(logger, stopping ? LogLevel.Warning : LogLevel.Information, null, path, sent, reason);
+        }
+        else
+        {
+            reason = DatabaseErrors.Reason(exception);
+            LogCut(logger, LogLevel.Error, exception, path, sent, reason);
+        }
+
+        httpContext.Features.Set(new ResponseCut(reason));
+        httpContext.Abort();
+    }
+
+    private static Task WriteStalledAsync(HttpContext httpContext, TimeSpan limit)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        return httpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Request timed out",
+                Detail = $"The export read nothing from the database for {limit.TotalSeconds:0.##} seconds, and was stopped.",
+            },
+        }).AsTask();
+    }
+
+    [LoggerMessage(Message = "Streaming {Path} cut after {Sent} items were sent ({Reason}); the connection was aborted so the client sees the transfer broken")]
+    private static partial void LogCut(ILogger logger, LogLevel level, Exception? exception, string path, long sent, string reason);
 }

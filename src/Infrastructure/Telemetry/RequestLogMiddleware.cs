@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
+using Notes.Infrastructure.Streaming;
 
 namespace Notes.Infrastructure.Telemetry;
 
@@ -36,7 +37,14 @@ internal sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger
             var milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var route = RouteOf(context);
             var status = failed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
-            LogRequest(_logger, context.Request.Method, route, status, milliseconds);
+            if (context.Features.Get<ResponseCut>() is { } cut)
+            {
+                LogCut(_logger, context.Request.Method, route, status, milliseconds, cut.Reason);
+            }
+            else
+            {
+                LogRequest(_logger, context.Request.Method, route, status, milliseconds);
+            }
         }
     }
 
@@ -49,4 +57,8 @@ internal sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger
     [LoggerMessage(EventId = 1, EventName = "RequestAnswered", Level = LogLevel.Information,
         Message = "{Method} {Route} answered {StatusCode} in {DurationMs:0.0} ms")]
     private static partial void LogRequest(ILogger logger, string method, string route, int statusCode, double durationMs);
+
+    [LoggerMessage(EventId = 2, EventName = "RequestCut", Level = LogLevel.Information,
+        Message = "{Method} {Route} was cut after {DurationMs:0.0} ms ({Reason}): its {StatusCode} had started and the connection was aborted")]
+    private static partial void LogCut(ILogger logger, string method, string route, int statusCode, double durationMs, string reason);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using FluentValidation;
 using JasperFx;
 using Notes.Infrastructure.Database;
+using Notes.Infrastructure.Errors;
 
 namespace Notes.Infrastructure.Telemetry;
 
@@ -12,7 +13,8 @@ namespace Notes.Infrastructure.Telemetry;
 /// <item>null or <c>false</c> (nothing found), or a result type named <c>NotFound</c> (or ending so): not_found;</item>
 /// <item>a result type named <c>VersionMismatch</c>, <c>PreconditionFailed</c> or <c>Conflict</c> (or ending so), or
 /// Marten's <see cref="ConcurrencyException"/>: conflict;</item>
-/// <item>a result type named <c>Invalid</c> (or ending so), or FluentValidation's <see cref="ValidationException"/>: validation;</item>
+/// <item>a result type named <c>Invalid</c> (or ending so), FluentValidation's <see cref="ValidationException"/> or a
+/// <see cref="RequestTooLargeException"/>: validation;</item>
 /// <item>an exception that <see cref="DatabaseErrors.IsUnavailable"/> recognises: unavailable;</item>
 /// <item>a cancelled request: cancelled; any other exception: error; anything else returned: ok.</item>
 /// </list>
@@ -39,7 +41,7 @@ public static class UseCaseOutcome
 
     public static string OfException(Exception exception) => exception switch
     {
-        ValidationException => Validation,
+        ValidationException or RequestTooLargeException => Validation,
         ConcurrencyException => Conflict,
         OperationCanceledException => Cancelled,
         _ when DatabaseErrors.IsUnavailable(exception) => Unavailable,

@@ -21,15 +21,26 @@ public sealed class ListNotesTests(ListNotesTests.FortyFiveNotes api) : IClassFi
     }
 
     [Fact]
-    public async Task Should_return_the_first_20_notes_in_id_order_by_default()
+    public async Task Should_return_the_first_20_notes_in_id_order_by_default_without_counting_them()
     {
         var page = await api.SendAsync(new ListNotes.Query());
 
         page.Notes.Count.ShouldBe(20);
-        page.Notes.Select(note => note.Id).ShouldBe(Enumerable.Range(1, 20));
+        page.Notes.Select(note => note.Id).ShouldBe(Enumerable.Range(1, 20).Select(id => (long)id));
         page.Notes[0].Text.ShouldBe("note 1");
-        page.Total.ShouldBe(45);
+        page.Total.ShouldBeNull();
         page.Next.ShouldBe("20");
+    }
+
+    [Theory]
+    [InlineData(ListNotes.Counting.Exact)]
+    [InlineData(ListNotes.Counting.Estimated)]
+    public async Task Should_count_every_matching_note_exactly_when_asked_and_no_more_than_the_limit_match(ListNotes.Counting counting)
+    {
+        var page = await api.SendAsync(new ListNotes.Query(Take: 5, Count: counting));
+
+        page.Notes.Count.ShouldBe(5);
+        page.Total.ShouldBe(new ListNotes.Total(45, Exact: true));
     }
 
     [Fact]
@@ -44,10 +55,10 @@ public sealed class ListNotesTests(ListNotesTests.FortyFiveNotes api) : IClassFi
     [Fact]
     public async Task Should_return_an_empty_page_past_the_end()
     {
-        var page = await api.SendAsync(new ListNotes.Query(Skip: 45));
+        var page = await api.SendAsync(new ListNotes.Query(Skip: 45, Count: ListNotes.Counting.Exact));
 
         page.Notes.ShouldBeEmpty();
-        page.Total.ShouldBe(45);
+        page.Total.ShouldBe(new ListNotes.Total(45, Exact: true));
     }
 
     [Fact]
@@ -80,7 +91,7 @@ public sealed class ListNotesTests(ListNotesTests.FortyFiveNotes api) : IClassFi
     [Fact]
     public async Task Should_continue_after_a_cursor_through_every_note_exactly_once()
     {
-        var seen = new List<int>();
+        var seen = new List<long>();
         string? after = null;
         do
         {
@@ -90,7 +101,7 @@ public sealed class ListNotesTests(ListNotesTests.FortyFiveNotes api) : IClassFi
         }
         while (after is not null);
 
-        seen.ShouldBe(Enumerable.Range(1, 45));
+        seen.ShouldBe(Enumerable.Range(1, 45).Select(id => (long)id));
     }
 
     [Theory]

@@ -56,6 +56,27 @@ public sealed class UpdateNoteTests(NotesApi api) : IClassFixture<NotesApi>
     }
 
     [Fact]
+    public async Task Should_refuse_to_replace_an_existing_note_when_if_none_match_is_a_wildcard()
+    {
+        var created = await api.SendAsync(new CreateNote.Command("Only if there is none"));
+
+        var outcome = await api.SendAsync(new UpdateNote.Command(created.Id, "Overwritten", Completed: true, IfNoneMatchAny: true));
+
+        outcome.ShouldBeOfType<WriteOutcome.PreconditionFailed>();
+        var stored = (await api.SendAsync(new GetNote.Query(created.Id))).ShouldNotBeNull();
+        stored.Text.ShouldBe("Only if there is none");
+        stored.Version.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Should_report_an_unknown_id_when_if_none_match_is_a_wildcard()
+    {
+        var outcome = await api.SendAsync(new UpdateNote.Command(987_654, "Anything", Completed: false, IfNoneMatchAny: true));
+
+        outcome.ShouldBeOfType<WriteOutcome.NotFound>();
+    }
+
+    [Fact]
     public async Task Should_update_when_if_match_names_the_current_revision()
     {
         var created = await api.SendAsync(new CreateNote.Command("v1"));

@@ -1,0 +1,45 @@
+using System.Net.Sockets;
+using Marten.Exceptions;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+
+namespace Notes.Infrastructure.Database;
+
+/// <summary>
+/// Which failed statements are sent again. Marten's default sends again any statement that met an
+/// <see cref="NpgsqlException"/>, also one that ran and committed but whose answer was lost on the way back: a create
+/// then answered an error for the note it stored, a delete 404 for the note it deleted. Here a statement is sent again
+/// only when it is known not to have run: its connection never opened, or the server refused it, saying why, before
+/// running it. Any other failure goes to the client (503 when the database is unreachable), who decides.
+/// </summary>
+internal static class StatementRetries
+{
+    public static void Configure(ResiliencePipelineBuilder pipeline) => pipeline.AddRetry(new RetryStrategyOptions
+    {
+        ShouldHandle = arguments => ValueTask.FromResult(arguments.Outcome.Exception is { } exception && NeverRan(exception)),
+        MaxRetryAttempts = 3,
+        Delay = TimeSpan.FromMilliseconds(50),
+        BackoffType = DelayBackoffType.Exponential,
+    });
+
+    /// <summary>
+    /// Marten wraps what fails once a statement is on its way in a <see cref="MartenCommandException"/>; what it does
+    /// not wrap failed while it opened the connection, before anything was sent.
+    /// </summary>
+    public static bool NeverRan(Exception exception) => exception switch
+    {
+        MartenCommandException { InnerException: PostgresException postgres } => RefusedBeforeRunning(postgres),
+        PostgresException postgres => RefusedBeforeRunning(postgres),
+        // The connection could not be made (refused, unreachable), or none of several hosts is of the type asked for.
+        NpgsqlException { InnerException: SocketException } => true,
+        NpgsqlException npgsql => DatabaseErrors.IsNoSuitableHost(npgsql),
+        _ => false,
+    };
+
+    private static bool RefusedBeforeRunning(PostgresException exception) => exception.SqlState is
+        PostgresErrorCodes.CannotConnectNow // 57P03: the server is starting up
+        or PostgresErrorCodes.TooManyConnections // 53300
+        or PostgresErrorCodes.SqlServerRejectedEstablishmentOfSqlConnection // 08004
+        or PostgresErrorCodes.ReadOnlySqlTransaction; // 25006: a write met a primary just demoted in a failover
+}
