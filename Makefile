@@ -18,7 +18,7 @@ DB := db-up
 export db_port := $(NOTES_DB_PORT)
 endif
 
-.PHONY: help run test build db-up db-down db-reset db-status seed load-test load-test-headless adminer adminer-check metrics metrics-check screenshots docs-csp-check bench soak docs docs-build \
+.PHONY: help run test test-schema build db-up db-down db-reset db-status seed load-test load-test-headless adminer adminer-check metrics metrics-check screenshots docs-csp-check bench soak docs docs-build \
 	cluster cluster-status cluster-down cluster-check bench-cluster
 
 HOST ?= http://localhost:$(PORT)
@@ -40,6 +40,9 @@ run: $(DB) ## restore, build and serve the API on http://localhost:5000 (PORT=..
 test: $(DB) ## build and run every test against a real PostgreSQL (results in .artifacts/test-results)
 	rm -rf $(RESULTS)
 	dotnet test tests/Notes.Tests.csproj --nologo --logger "trx;LogFileName=notes.trx" --logger "console;verbosity=minimal" --results-directory $(RESULTS)
+
+test-schema: $(DB) ## the HTTP tests again with every table in another schema (Database__Schema=notes_app), as CI runs them
+	Database__Schema=notes_app dotnet test tests/Notes.Tests.csproj --nologo --filter "FullyQualifiedName~Notes.Tests.Http" --logger "console;verbosity=minimal"
 
 build: ## compile the API and the tests (style rules and warnings fail the build)
 	dotnet build tests/Notes.Tests.csproj --nologo
@@ -78,7 +81,7 @@ load-test-headless: ## bounded run against the running API (USERS=50 SPAWN_RATE=
 
 adminer: $(DB) ## serve adminer on http://127.0.0.1:8080 against the local database (login notes / notes)
 	@scripts/ensure-packages.sh adminer php-cli php-pgsql
-	@echo "adminer: http://127.0.0.1:8080/?pgsql=127.0.0.1:$(NOTES_DB_PORT)&username=notes&db=notes&ns=public&select=mt_doc_note (password: notes)"
+	@echo "adminer: http://127.0.0.1:8080/?pgsql=127.0.0.1:$(NOTES_DB_PORT)&username=notes&db=notes&ns=$(or $(Database__Schema),public)&select=mt_doc_note (password: notes)"
 	php -S 127.0.0.1:8080 -t /usr/share/adminer /etc/adminer/conf.php
 
 adminer-check: $(DB) ## check that adminer logs in and shows the notes the API stored in mt_doc_note

@@ -14,6 +14,7 @@ import urllib.request
 import uuid
 
 API_URL, DB_SERVER, DB_NAME = os.environ["API_URL"], os.environ["DB_SERVER"], os.environ["DB_NAME"]
+SCHEMA = os.environ.get("Database__Schema") or "public"  # the API's, which adminer-check.sh's API inherits
 
 
 def free_port():
@@ -47,7 +48,7 @@ def check(adminer_url, texts):
                                     "auth[password]": "notes", "auth[db]": DB_NAME}).encode()
     if "Logout" not in browser.open(adminer_url + "/", data=login).read().decode():
         sys.exit("adminer-check: adminer did not accept the notes/notes login")
-    query = urllib.parse.urlencode({"pgsql": DB_SERVER, "username": "notes", "db": DB_NAME, "ns": "public",
+    query = urllib.parse.urlencode({"pgsql": DB_SERVER, "username": "notes", "db": DB_NAME, "ns": SCHEMA,
                                     "select": "mt_doc_note"})
     page = browser.open(f"{adminer_url}/?{query}").read().decode()
     missing = [text for text in texts if text not in page]

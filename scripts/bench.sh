@@ -79,6 +79,8 @@ runs=0                   # measured scenarios so far: the order of the services 
 
 say() { printf 'bench: [%02d:%02d] %s\n' $(((SECONDS - started_at) / 60)) $(((SECONDS - started_at) % 60)) "$*"; }
 die() { say "$*" >&2; exit 1; }
+# The bench's own SQL names Marten's tables unqualified: they resolve in the API's schema (Database__Schema).
+export PGOPTIONS="-c search_path=${Database__Schema:-public}"
 sql() { PGPASSWORD=notes psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$db_port" -U notes "$@"; }
 count() { printf "%'d" "$1"; }
 

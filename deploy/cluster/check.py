@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from httpclient import Connection, HttpError, once  # noqa: E402
 
 STATE, OUT = Path(sys.argv[1]), Path(sys.argv[2])
+SCHEMA = os.environ.get("Database__Schema") or "public"  # the instances', which they inherit from cluster.sh
 LB = ("127.0.0.1", 5000)
 INSTANCES = {"api1": 5200, "api2": 5201, "api3": 5202}
 NODES = {"pg1": (5441, 8008), "pg2": (5442, 8009)}
@@ -85,7 +86,7 @@ def sql(query, args=(), node=None):
 
 
 def count_notes(ids, node=None):
-    return sql("select count(*) from mt_doc_note where id = any(%s)", (list(ids),), node)[0][0]
+    return sql(f"select count(*) from {SCHEMA}.mt_doc_note where id = any(%s)", (list(ids),), node)[0][0]
 
 
 def transactions(node):

@@ -4,7 +4,6 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Notes.Features.Notes;
 using Notes.Tests.Infrastructure;
-using Npgsql;
 
 namespace Notes.Tests.Http;
 
@@ -17,26 +16,6 @@ public sealed class StoredJsonTests(NotesApi api) : IClassFixture<NotesApi>
     private readonly HttpClient _client = api.CreateClient();
 
     private IDocumentStore Store => api.Services.GetRequiredService<IDocumentStore>();
-
-    [Fact]
-    public void Should_name_the_table_marten_keeps_notes_in()
-    {
-        Store.Options.FindOrResolveDocumentType(typeof(Note)).TableName.QualifiedName.ShouldBe(Note.Table);
-    }
-
-    [Fact]
-    public async Task Should_write_the_row_martens_own_insert_writes()
-    {
-        var ours = await api.SendAsync(new CreateNote.Command("twin", Completed: true));
-        var theirs = new Note { Id = 900_000, Text = "twin", Completed = true, CreatedAt = ours.CreatedAt, UpdatedAt = ours.UpdatedAt };
-        await using (var session = Store.LightweightSession())
-        {
-            session.Insert(theirs);
-            await session.SaveChangesAsync();
-        }
-
-        (await RowAsync(ours.Id)).ShouldBe(await RowAsync(theirs.Id));
-    }
 
     [Fact]
     public async Task Should_answer_every_note_with_the_json_marten_serialises_for_it()
@@ -61,20 +40,5 @@ public sealed class StoredJsonTests(NotesApi api) : IClassFixture<NotesApi>
         JsonNode.DeepEquals(page.Single(), marten).ShouldBeTrue();
         var all = await (await _client.GetAsync("/notes/all?sort=-id")).ShouldBeNoteArrayAsync();
         JsonNode.DeepEquals(all[0], marten).ShouldBeTrue();
-    }
-
-    /// <summary>Every column of a note's row but its id, the id in its JSON and the time Marten stamps on it.</summary>
-    private async Task<string> RowAsync(long id)
-    {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            $"select (data - 'id')::text, mt_version, mt_dotnet_type, completed, created_at, updated_at from {Note.Table} where id = $1", connection)
-        {
-            Parameters = { new() { Value = id } },
-        };
-        await using var reader = await command.ExecuteReaderAsync();
-        (await reader.ReadAsync()).ShouldBeTrue();
-        return string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)));
     }
 }

@@ -35,7 +35,7 @@ public sealed class IntegerIdsMigrationTests(IntegerIdsMigrationTests.IntegerIds
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
             await using var integerIds = new NpgsqlCommand(
-                $"alter table {Note.Table} alter column id type integer; update mt_hilo set hi_value = {Hi} where entity_name = 'Note'", connection);
+                $"alter table mt_doc_note alter column id type integer; update mt_hilo set hi_value = {Hi} where entity_name = 'Note'", connection);
             await integerIds.ExecuteNonQueryAsync();
         }
     }

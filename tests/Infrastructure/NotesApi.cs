@@ -28,6 +28,9 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
     /// </summary>
     public TcpProxy Relay => _relay ?? throw new InvalidOperationException("This fixture reaches its database directly (ThroughRelay is off).");
 
+    /// <summary>The notes' table as the API names it (Marten's mapping, in the configured schema).</summary>
+    public NoteTable Table => Services.GetRequiredService<NoteTable>();
+
     /// <summary>Whether the API reaches its database through <see cref="Relay"/> instead of directly.</summary>
     protected virtual bool ThroughRelay => false;
 

@@ -25,14 +25,8 @@ public static class CreateNote
         public Validator() => RuleFor(command => command.Text).ValidNoteText();
     }
 
-    internal sealed class Handler(IDocumentSession session, HiLoIds<Note> ids, TimeProvider clock) : IRequestHandler<Command, StoredNote>
+    internal sealed class Handler(IDocumentSession session, NoteTable table, HiLoIds<Note> ids, TimeProvider clock) : IRequestHandler<Command, StoredNote>
     {
-        // The row Marten's own Insert writes (revision 1), in one statement outside a transaction: one round trip.
-        private const string Sql = $"""
-            insert into {Note.Table} (id, data, mt_version, mt_dotnet_type, mt_last_modified, completed, created_at, updated_at)
-            values ($1, $2, 1, $3, transaction_timestamp(), $4, $5, $5) returning {StoredNote.Columns}
-            """;
-
         private static readonly string DotNetType = typeof(Note).FullName!;
 
         public async Task<StoredNote> Handle(Command command, CancellationToken cancellationToken)
@@ -40,7 +34,8 @@ public static class CreateNote
             var now = Note.Timestamp(clock);
             var note = new Note { Id = await ids.NextAsync(cancellationToken), Text = command.Text, Completed = command.Completed, CreatedAt = now, UpdatedAt = now };
             var json = new NpgsqlParameter { Value = session.DocumentStore.Options.Serializer().ToJson(note), NpgsqlDbType = NpgsqlDbType.Jsonb };
-            return (await session.ReadNoteAsync(NoteStatements.Statement(Sql, note.Id, json, DotNetType, note.Completed, now), cancellationToken))!;
+            // The row Marten's own Insert writes, in one statement outside a transaction: one round trip.
+            return (await session.ReadNoteAsync(NoteStatements.Statement(table.Insert, note.Id, json, DotNetType, note.Completed, now), cancellationToken))!;
         }
     }
 

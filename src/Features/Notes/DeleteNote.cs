@@ -30,19 +30,17 @@ public static class DeleteNote
     [OpenApiExample("""{"message":"Note with id 7 has been deleted."}""")]
     public sealed record Deleted(string Message);
 
-    internal sealed class Handler(IDocumentSession session) : IRequestHandler<Command, Outcome>
+    internal sealed class Handler(IDocumentSession session, NoteTable table) : IRequestHandler<Command, Outcome>
     {
-        private const string Sql = $"delete from {Note.Table} where id = $1";
-
         public async Task<Outcome> Handle(Command command, CancellationToken cancellationToken)
         {
             await using var statement = command.IfMatch is null
-                ? NoteStatements.Statement(Sql, command.Id)
-                : NoteStatements.Statement(Sql + " and mt_version = any($2)", command.Id, command.IfMatch.ToArray());
+                ? NoteStatements.Statement(table.DeleteById, command.Id)
+                : NoteStatements.Statement(table.DeleteByIdInRevisions, command.Id, command.IfMatch.ToArray());
             var deleted = await session.ExecuteAsync(statement, cancellationToken);
             return deleted == 1
                 ? new Outcome.Deleted()
-                : await session.WhyNotWrittenAsync<Outcome>(command.Id, new Outcome.NotFound(), new Outcome.PreconditionFailed(), cancellationToken);
+                : await session.WhyNotWrittenAsync<Outcome>(table, command.Id, new Outcome.NotFound(), new Outcome.PreconditionFailed(), cancellationToken);
         }
     }
 

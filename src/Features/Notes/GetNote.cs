@@ -14,12 +14,10 @@ public static class GetNote
 {
     public sealed record Query(long Id) : IRequest<StoredNote?>;
 
-    internal sealed class Handler(IQuerySession session) : IRequestHandler<Query, StoredNote?>
+    internal sealed class Handler(IQuerySession session, NoteTable table) : IRequestHandler<Query, StoredNote?>
     {
-        private const string Sql = $"select {StoredNote.Columns} from {Note.Table} where id = $1";
-
         public Task<StoredNote?> Handle(Query query, CancellationToken cancellationToken) =>
-            session.ReadNoteAsync(NoteStatements.Statement(Sql, query.Id), cancellationToken);
+            session.ReadNoteAsync(NoteStatements.Statement(table.SelectById, query.Id), cancellationToken);
     }
 
     public sealed class Endpoint : ICarterModule

@@ -62,10 +62,8 @@ public static class ImportNotes
         public ItemValidator() => RuleFor(item => item.Text).ValidNoteText();
     }
 
-    internal sealed class Handler(IDocumentSession session, HiLoIds<Note> ids, ImportSlots slots, TimeProvider clock) : IRequestHandler<Command, Result>
+    internal sealed class Handler(IDocumentSession session, NoteTable table, HiLoIds<Note> ids, ImportSlots slots, TimeProvider clock) : IRequestHandler<Command, Result>
     {
-        private const string Copy = $"copy {Note.Table} (id, data, mt_version, mt_dotnet_type, completed, created_at, updated_at) from stdin (format binary)";
-
         private static readonly ItemValidator Items = new();
         private static readonly string DotNetType = typeof(Note).FullName!;
 
@@ -127,7 +125,7 @@ public static class ImportNotes
             var batchIds = new long[batch.Count];
             await ids.TakeAsync(batchIds, cancellationToken);
             var serializer = session.DocumentStore.Options.Serializer();
-            await using var writer = await connection.BeginBinaryImportAsync(Copy, cancellationToken);
+            await using var writer = await connection.BeginBinaryImportAsync(table.Copy, cancellationToken);
             for (var i = 0; i < batch.Count; i++)
             {
                 var note = new Note { Id = batchIds[i], Text = batch[i].Text, Completed = batch[i].Completed, CreatedAt = now, UpdatedAt = now };

@@ -66,14 +66,14 @@ public static class ListNotes
         }
     }
 
-    internal sealed class Handler(IQuerySession session, IConfiguration configuration) : IRequestHandler<Query, Page>
+    internal sealed class Handler(IQuerySession session, NoteTable table, IConfiguration configuration) : IRequestHandler<Query, Page>
     {
         public async Task<Page> Handle(Query query, CancellationToken cancellationToken)
         {
             // the count (when asked for) and the page in one round trip
             var exactUpTo = Math.Max(0, configuration.GetValue("Lists:ExactCountLimit", DefaultExactCountLimit));
             var listing = new NoteListing.Listing(query.Completed, query.Q, query.Sort, query.After);
-            await using var command = listing.Page(query.Skip, query.Take, query.Count, exactUpTo);
+            await using var command = listing.Page(table, query.Skip, query.Take, query.Count, exactUpTo);
             await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
             Total? total = null;
             if (query.Count == Counting.Exact)

@@ -4,15 +4,12 @@ using Notes.Infrastructure.OpenApi;
 
 namespace Notes.Features.Notes;
 
-/// <summary>A note, stored as a Marten document (table <c>mt_doc_note</c>); its JSON is also its wire form.</summary>
+/// <summary>A note, stored as a Marten document (see <see cref="NoteTable"/>); its JSON is also its wire form.</summary>
 [OpenApiExample("""{"id":1,"text":"Buy milk","completed":false,"createdAt":"2026-11-24T19:00:00Z","updatedAt":"2026-11-24T19:00:00Z"}""")]
 public sealed class Note : IRevisioned
 {
     /// <summary>The seed's column width for a note's text.</summary>
     public const int MaxTextLength = 100;
-
-    /// <summary>Marten's table for notes (in its default schema), which the slices' statements name.</summary>
-    public const string Table = "public.mt_doc_note";
 
     /// <summary>
     /// Integer id from Marten's HiLo sequence, 1 for the first note of a fresh database: unique, not ordered by time

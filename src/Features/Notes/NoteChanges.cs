@@ -13,7 +13,7 @@ namespace Notes.Features.Notes;
 internal static class NoteChanges
 {
     public static async Task<WriteOutcome> ChangeNoteAsync(
-        this IDocumentSession session, long id, string? text, bool? completed, DateTime now, IReadOnlyList<int>? ifMatch, CancellationToken cancellationToken)
+        this IDocumentSession session, NoteTable table, long id, string? text, bool? completed, DateTime now, IReadOnlyList<int>? ifMatch, CancellationToken cancellationToken)
     {
         var changes = new Dictionary<string, object> { ["updatedAt"] = now };
         if (text is not null)
@@ -29,32 +29,32 @@ internal static class NoteChanges
         // $1 the id, $2 the changed members (merged into the stored JSON), $3 updatedAt, then what is given
         var json = session.DocumentStore.Options.Serializer().ToJson(changes);
         var parameters = new List<object> { id, new Npgsql.NpgsqlParameter { Value = json, NpgsqlDbType = NpgsqlDbType.Jsonb }, now };
-        var sql = new StringBuilder($"update {Note.Table} set data = data || $2, updated_at = $3, mt_version = mt_version + 1, mt_last_modified = transaction_timestamp()");
+        var sql = new StringBuilder(table.UpdateSet);
         if (completed is { } flag)
         {
             parameters.Add(flag);
-            sql.Append(", completed = $").Append(parameters.Count);
+            sql.Append(", ").Append(table.Column(note => note.Completed)).Append(" = $").Append(parameters.Count);
         }
 
-        sql.Append(" where id = $1");
+        sql.Append(" where ").Append(table.Id).Append(" = $1");
         if (ifMatch is not null)
         {
             parameters.Add(ifMatch.ToArray());
-            sql.Append(" and mt_version = any($").Append(parameters.Count).Append(')');
+            sql.Append(" and ").Append(table.Version).Append(" = any($").Append(parameters.Count).Append(')');
         }
 
-        sql.Append(" returning ").Append(StoredNote.Columns);
+        sql.Append(" returning ").Append(table.Selected);
         var written = await session.ReadNoteAsync(NoteStatements.Statement(sql.ToString(), [.. parameters]), cancellationToken);
         return written is not null
             ? new WriteOutcome.Written(written)
-            : await session.WhyNotWrittenAsync<WriteOutcome>(id, new WriteOutcome.NotFound(), new WriteOutcome.PreconditionFailed(), cancellationToken);
+            : await session.WhyNotWrittenAsync<WriteOutcome>(table, id, new WriteOutcome.NotFound(), new WriteOutcome.PreconditionFailed(), cancellationToken);
     }
 
     /// <summary>After a conditional write changed nothing: the note is gone, or it is in another revision.</summary>
     public static async Task<TOutcome> WhyNotWrittenAsync<TOutcome>(
-        this IQuerySession session, long id, TOutcome notFound, TOutcome preconditionFailed, CancellationToken cancellationToken)
+        this IQuerySession session, NoteTable table, long id, TOutcome notFound, TOutcome preconditionFailed, CancellationToken cancellationToken)
     {
-        await using var command = NoteStatements.Statement($"select 1 from {Note.Table} where id = $1", id);
+        await using var command = NoteStatements.Statement(table.ExistsById, id);
         await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? preconditionFailed : notFound;
     }

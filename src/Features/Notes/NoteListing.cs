@@ -24,80 +24,81 @@ internal static class NoteListing
     /// <summary>The notes a list shows: filters, an order and where in it to start.</summary>
     public sealed record Listing(bool? Completed, string? Search, string? Sort, string? After)
     {
-        /// <summary>One page (<see cref="StoredNote.Columns"/>, then created_at and updated_at for the cursor), after the exact count when <paramref name="count"/>.</summary>
-        public NpgsqlCommand Page(int skip, int take, bool count) => Page(skip, take, count ? ListNotes.Counting.Exact : ListNotes.Counting.None, exactUpTo: 0);
+        /// <summary>One page (<see cref="NoteTable.Selected"/>, then created_at and updated_at for the cursor), after the exact count when <paramref name="count"/>.</summary>
+        public NpgsqlCommand Page(NoteTable table, int skip, int take, bool count) => Page(table, skip, take, count ? ListNotes.Counting.Exact : ListNotes.Counting.None, exactUpTo: 0);
 
         /// <summary>
-        /// One page (<see cref="StoredNote.Columns"/>, then created_at and updated_at for the cursor), after what
+        /// One page (<see cref="NoteTable.Selected"/>, then created_at and updated_at for the cursor), after what
         /// <paramref name="counting"/> asks for, in one command, one round trip: <see cref="ListNotes.Counting.Exact"/>, the
         /// number of notes that match the filters on every page; <see cref="ListNotes.Counting.Estimated"/>, the planner's
         /// estimate of it (EXPLAIN as JSON), then the notes that match counted up to <paramref name="exactUpTo"/> + 1,
         /// no further: past the limit the cost stays that of the limit.
         /// </summary>
-        public NpgsqlCommand Page(int skip, int take, ListNotes.Counting counting, int exactUpTo)
+        public NpgsqlCommand Page(NoteTable table, int skip, int take, ListNotes.Counting counting, int exactUpTo)
         {
             var command = new NpgsqlCommand();
             var sql = new StringBuilder();
             if (counting == ListNotes.Counting.Exact)
             {
-                sql.Append("select count(*) from ").Append(Note.Table).Append(Where(command.Parameters, withCursor: false)).Append(';');
+                sql.Append("select count(*) from ").Append(table.Name).Append(Where(table, command.Parameters, withCursor: false)).Append(';');
             }
             else if (counting == ListNotes.Counting.Estimated)
             {
-                sql.Append("explain (format json) select 1 from ").Append(Note.Table).Append(Where(command.Parameters, withCursor: false)).Append(';')
-                    .Append("select count(*) from (select 1 from ").Append(Note.Table).Append(Where(command.Parameters, withCursor: false))
+                sql.Append("explain (format json) select 1 from ").Append(table.Name).Append(Where(table, command.Parameters, withCursor: false)).Append(';')
+                    .Append("select count(*) from (select 1 from ").Append(table.Name).Append(Where(table, command.Parameters, withCursor: false))
                     .Append(" limit ").Append(Add(command.Parameters, exactUpTo + 1, NpgsqlDbType.Integer)).Append(") counted;");
             }
 
-            sql.Append("select ").Append(StoredNote.Columns).Append(", created_at, updated_at from ").Append(Note.Table)
-                .Append(Where(command.Parameters, withCursor: true))
-                .Append(" order by ").Append(OrderBy())
+            sql.Append("select ").Append(table.Selected).Append(", ").Append(table.Column(note => note.CreatedAt)).Append(", ")
+                .Append(table.Column(note => note.UpdatedAt)).Append(" from ").Append(table.Name)
+                .Append(Where(table, command.Parameters, withCursor: true))
+                .Append(" order by ").Append(OrderBy(table))
                 .Append(" limit ").Append(Add(command.Parameters, take, NpgsqlDbType.Integer))
                 .Append(" offset ").Append(Add(command.Parameters, skip, NpgsqlDbType.Integer));
             command.CommandText = sql.ToString();
             return command;
         }
 
-        private string Where(NpgsqlParameterCollection parameters, bool withCursor)
+        private string Where(NoteTable table, NpgsqlParameterCollection parameters, bool withCursor)
         {
             var conditions = new List<string>();
             if (Completed is { } completed)
             {
-                conditions.Add($"completed = {Add(parameters, completed, NpgsqlDbType.Boolean)}");
+                conditions.Add($"{table.Column(note => note.Completed)} = {Add(parameters, completed, NpgsqlDbType.Boolean)}");
             }
 
             if (!string.IsNullOrEmpty(Search))
             {
                 // the very expression of the full-text index, so that the index serves it
-                conditions.Add($"to_tsvector('{MartenSetup.TextSearchConfig}'::regconfig, data ->> 'text') @@ {TsQuery(parameters, Search)}");
+                conditions.Add($"to_tsvector('{MartenSetup.TextSearchConfig}'::regconfig, {table.Data} ->> 'text') @@ {TsQuery(parameters, Search)}");
             }
 
             if (withCursor && After is not null)
             {
                 var cursor = ReadCursor(After, Sort) ?? throw new InvalidOperationException($"'{After}' is not a cursor of sort '{Sort}'.");
-                var (column, descending) = Key(Sort);
+                var (column, descending) = Key(table, Sort);
                 var comparison = descending ? "<" : ">";
                 var id = Add(parameters, cursor.Id, NpgsqlDbType.Bigint);
-                if (column == "id")
+                if (column == table.Id)
                 {
-                    conditions.Add($"id {comparison} {id}");
+                    conditions.Add($"{column} {comparison} {id}");
                 }
                 else
                 {
                     // a row value: the index on (column, id) starts its range scan right after the cursor, however
                     // many notes share its timestamp
-                    conditions.Add($"({column}, id) {comparison} ({Add(parameters, cursor.At, NpgsqlDbType.TimestampTz)}, {id})");
+                    conditions.Add($"({column}, {table.Id}) {comparison} ({Add(parameters, cursor.At, NpgsqlDbType.TimestampTz)}, {id})");
                 }
             }
 
             return conditions.Count == 0 ? "" : " where " + string.Join(" and ", conditions);
         }
 
-        private string OrderBy()
+        private string OrderBy(NoteTable table)
         {
-            var (column, descending) = Key(Sort);
+            var (column, descending) = Key(table, Sort);
             var direction = descending ? " desc" : "";
-            return column == "id" ? "id" + direction : $"{column}{direction}, id{direction}";
+            return column == table.Id ? column + direction : $"{column}{direction}, {table.Id}{direction}";
         }
     }
 
@@ -220,7 +221,19 @@ internal static class NoteListing
         rule.Must(search => search is null || NoteTextRules.Characters(search) <= MaxSearchLength)
             .WithMessage((_, search) => $"'q' must be at most {MaxSearchLength} characters (it was {NoteTextRules.Characters(search!)}).");
 
-    /// <summary>The column a sort key orders by, and which way.</summary>
+    /// <summary>The column of <paramref name="table"/> a sort key orders by, and which way.</summary>
+    private static (string Column, bool Descending) Key(NoteTable table, string? sort)
+    {
+        var (key, descending) = Key(sort);
+        return (key switch
+        {
+            "created_at" => table.Column(note => note.CreatedAt),
+            "updated_at" => table.Column(note => note.UpdatedAt),
+            _ => table.Id,
+        }, descending);
+    }
+
+    /// <summary>A sort key's name in its cursors, and which way.</summary>
     private static (string Column, bool Descending) Key(string? sort) => sort switch
     {
         null or "id" => ("id", false),

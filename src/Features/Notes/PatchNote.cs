@@ -43,7 +43,7 @@ public static class PatchNote
         }
     }
 
-    internal sealed class Handler(IDocumentSession session, TimeProvider clock) : IRequestHandler<Command, WriteOutcome>
+    internal sealed class Handler(IDocumentSession session, NoteTable table, TimeProvider clock) : IRequestHandler<Command, WriteOutcome>
     {
         public async Task<WriteOutcome> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -51,12 +51,11 @@ public static class PatchNote
             if (patch.Text.IsSet || patch.Completed.IsSet)
             {
                 return await session.ChangeNoteAsync(
-                    command.Id, patch.Text.Value, patch.Completed.Value, Note.Timestamp(clock), command.IfMatch, cancellationToken);
+                    table, command.Id, patch.Text.Value, patch.Completed.Value, Note.Timestamp(clock), command.IfMatch, cancellationToken);
             }
 
             // An empty patch changes nothing: the note as it is, under the same conditions.
-            var note = await session.ReadNoteAsync(
-                NoteStatements.Statement($"select {StoredNote.Columns} from {Note.Table} where id = $1", command.Id), cancellationToken);
+            var note = await session.ReadNoteAsync(NoteStatements.Statement(table.SelectById, command.Id), cancellationToken);
             return note is null ? new WriteOutcome.NotFound()
                 : command.IfMatch is { } accepted && !accepted.Contains(note.Version) ? new WriteOutcome.PreconditionFailed()
                 : new WriteOutcome.Written(note);

@@ -12,9 +12,6 @@ namespace Notes.Features.Notes;
 /// </summary>
 public sealed class StoredNote(long id, int version, byte[] json)
 {
-    /// <summary>The columns every statement that reads notes selects, in this order.</summary>
-    internal const string Columns = "id, data, mt_version";
-
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
     private Note? _note;
 
@@ -37,7 +34,7 @@ public sealed class StoredNote(long id, int version, byte[] json)
 
     public string ETag() => NoteETags.For(Version);
 
-    /// <summary>Reads the note of the reader's current row (<see cref="Columns"/> first).</summary>
+    /// <summary>Reads the note of the reader's current row (<see cref="NoteTable.Selected"/> first).</summary>
     internal static StoredNote Read(DbDataReader reader) =>
         new(reader.GetInt64(0), reader.GetInt32(2), reader.GetFieldValue<byte[]>(1));
 }
@@ -45,7 +42,7 @@ public sealed class StoredNote(long id, int version, byte[] json)
 /// <summary>Runs the notes' statements through the Marten session: its connection, its resilience, its logging.</summary>
 internal static class NoteStatements
 {
-    /// <summary>The one note a statement selects or returns (<see cref="StoredNote.Columns"/>), or null.</summary>
+    /// <summary>The one note a statement selects or returns (<see cref="NoteTable.Selected"/>), or null.</summary>
     public static async Task<StoredNote?> ReadNoteAsync(this IQuerySession session, NpgsqlCommand command, CancellationToken cancellationToken)
     {
         await using (command)

@@ -30,7 +30,7 @@ public static class StreamAllNotes
         }
     }
 
-    internal sealed class Handler(IQuerySession session) : IRequestHandler<Query, IAsyncEnumerable<StoredNote>>
+    internal sealed class Handler(IQuerySession session, NoteTable table) : IRequestHandler<Query, IAsyncEnumerable<StoredNote>>
     {
         public Task<IAsyncEnumerable<StoredNote>> Handle(Query query, CancellationToken cancellationToken) =>
             Task.FromResult(Read(query, cancellationToken));
@@ -58,7 +58,7 @@ public static class StreamAllNotes
         /// <summary>One page, read whole so that its connection goes back to the pool before the page is written.</summary>
         private async Task<(List<StoredNote> Page, string? Next)> ReadPageAsync(NoteListing.Listing listing, string? sort, CancellationToken cancellationToken)
         {
-            await using var command = listing.Page(skip: 0, take: PageSize, count: false);
+            await using var command = listing.Page(table, skip: 0, take: PageSize, count: false);
             await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
             var page = new List<StoredNote>(PageSize);
             string? next = null;

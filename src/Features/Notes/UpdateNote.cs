@@ -37,11 +37,11 @@ public static class UpdateNote
         }
     }
 
-    internal sealed class Handler(IDocumentSession session, TimeProvider clock) : IRequestHandler<Command, WriteOutcome>
+    internal sealed class Handler(IDocumentSession session, NoteTable table, TimeProvider clock) : IRequestHandler<Command, WriteOutcome>
     {
         public Task<WriteOutcome> Handle(Command command, CancellationToken cancellationToken) => command.IfNoneMatchAny
-            ? session.WhyNotWrittenAsync<WriteOutcome>(command.Id, new WriteOutcome.NotFound(), new WriteOutcome.PreconditionFailed(), cancellationToken)
-            : session.ChangeNoteAsync(command.Id, command.Text, command.Completed, Note.Timestamp(clock), command.IfMatch, cancellationToken);
+            ? session.WhyNotWrittenAsync<WriteOutcome>(table, command.Id, new WriteOutcome.NotFound(), new WriteOutcome.PreconditionFailed(), cancellationToken)
+            : session.ChangeNoteAsync(table, command.Id, command.Text, command.Completed, Note.Timestamp(clock), command.IfMatch, cancellationToken);
     }
 
     public sealed class Endpoint : ICarterModule

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace Notes.Infrastructure.Database;
@@ -8,7 +9,7 @@ namespace Notes.Infrastructure.Database;
 /// replaces its part of it. Commands use that database; queries too, unless <c>ConnectionStrings:NotesQueries</c>
 /// names another way in (a standby, say).
 /// </summary>
-public static class DatabaseSettings
+public static partial class DatabaseSettings
 {
     public const string ConnectionStringName = "Notes";
 
@@ -60,6 +61,16 @@ public static class DatabaseSettings
     }
 
     /// <summary>
+    /// The PostgreSQL schema of the notes' table and of Marten's own tables and functions: <c>Database:Schema</c>,
+    /// <c>public</c> when unset. Marten creates it if it is missing.
+    /// </summary>
+    public static string Schema(IConfiguration configuration) =>
+        configuration["Database:Schema"] is { Length: > 0 } schema
+            ? SchemaName().IsMatch(schema) ? schema : throw new InvalidOperationException(
+                $"Database:Schema must be a lowercase PostgreSQL name (letters, digits, underscores, not starting with a digit), not '{schema}'.")
+            : "public";
+
+    /// <summary>
     /// Where queries read when it is not the commands' database: <c>ConnectionStrings:NotesQueries</c> as written
     /// (the seed's variables describe the one database of the seed, the commands' one); null when it is unset.
     /// </summary>
@@ -104,4 +115,7 @@ public static class DatabaseSettings
 
     private static string? Setting(IConfiguration configuration, string key) =>
         configuration[key] is { Length: > 0 } value ? value : null;
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex SchemaName();
 }

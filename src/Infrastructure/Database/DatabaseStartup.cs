@@ -1,5 +1,6 @@
 using JasperFx;
 using Marten;
+using Notes.Features.Notes;
 using Notes.Infrastructure.Hosting;
 using Npgsql;
 
@@ -22,6 +23,8 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // First, as it needs no database: a mapping the notes' statements do not fit stops the API here.
+        var table = NoteTable.Of(store);
         var settings = DatabaseSettings.Resolve(configuration);
         var database = DatabaseSettings.Describe(settings);
         LogDatabase(logger, database);
@@ -47,14 +50,14 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
                     // The lock belongs to this connection's session and ends with it.
                     await using var takeLock = new NpgsqlCommand($"select pg_advisory_lock({SchemaLockKey})", connection);
                     await takeLock.ExecuteNonQueryAsync(cancellationToken).WaitAsync(Left(), time, cancellationToken);
-                    if (await WidenIdsAsync(connection, cancellationToken).WaitAsync(Left(), time, cancellationToken))
+                    if (await WidenIdsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken))
                     {
                         LogIdsWidened(logger);
                     }
 
                     await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate)
                         .WaitAsync(Left(), time, cancellationToken);
-                    var filled = await FillNewColumnsAsync(connection, cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                    var filled = await FillNewColumnsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken);
                     LogSchemaReady(logger, filled);
                 }
 
@@ -93,15 +96,16 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
     /// A database made before completed, createdAt and updatedAt became columns gets them from each note's JSON
     /// (Marten fills a new duplicated column as it adds it; this covers any row it left empty).
     /// </summary>
-    private async Task<int> FillNewColumnsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task<int> FillNewColumnsAsync(NpgsqlConnection connection, NoteTable table, CancellationToken cancellationToken)
     {
+        var (completed, createdAt, updatedAt) = (table.Column(note => note.Completed), table.Column(note => note.CreatedAt), table.Column(note => note.UpdatedAt));
         await using var command = new NpgsqlCommand(
-            $$"""
-            update {{store.Options.DatabaseSchemaName}}.mt_doc_note
-            set completed = (data ->> 'completed')::boolean,
-                created_at = (data ->> 'createdAt')::timestamptz,
-                updated_at = (data ->> 'updatedAt')::timestamptz
-            where completed is null or created_at is null or updated_at is null
+            $"""
+            update {table.Name}
+            set {completed} = ({table.Data} ->> 'completed')::boolean,
+                {createdAt} = ({table.Data} ->> 'createdAt')::timestamptz,
+                {updatedAt} = ({table.Data} ->> 'updatedAt')::timestamptz
+            where {completed} is null or {createdAt} is null or {updatedAt} is null
             """,
             connection);
         return await command.ExecuteNonQueryAsync(cancellationToken);
@@ -112,17 +116,16 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
     /// Marten compares the schema (it would otherwise meet a column of another type than the one it configures).
     /// The table is rewritten under an exclusive lock, once; the advisory lock keeps other instances out meanwhile.
     /// </summary>
-    private async Task<bool> WidenIdsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task<bool> WidenIdsAsync(NpgsqlConnection connection, NoteTable table, CancellationToken cancellationToken)
     {
-        var schema = store.Options.DatabaseSchemaName;
-        const string IdType = "select data_type from information_schema.columns where table_schema = $1 and table_name = 'mt_doc_note' and column_name = 'id'";
-        await using var type = new NpgsqlCommand(IdType, connection) { Parameters = { new() { Value = schema } } };
+        const string IdType = "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = to_regclass($1) and attname = $2";
+        await using var type = new NpgsqlCommand(IdType, connection) { Parameters = { new() { Value = table.Name }, new() { Value = table.Id } } };
         if (await type.ExecuteScalarAsync(cancellationToken) is not "integer")
         {
             return false;
         }
 
-        await using var widen = new NpgsqlCommand($"alter table {schema}.mt_doc_note alter column id type bigint", connection);
+        await using var widen = new NpgsqlCommand($"alter table {table.Name} alter column {table.Id} type bigint", connection);
         await widen.ExecuteNonQueryAsync(cancellationToken);
         return true;
     }

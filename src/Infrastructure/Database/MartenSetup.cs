@@ -30,6 +30,7 @@ public static class MartenSetup
 
                 var options = new StoreOptions();
                 options.Connection(DatabaseSettings.DataSourceConnectionString(connection));
+                options.DatabaseSchemaName = DatabaseSettings.Schema(configuration);
                 options.ConfigureNpgsqlDataSourceBuilder(dataSource => dataSource.Name = PoolName);
                 // With several hosts Marten picks the server type itself (read-write unless told): the connection
                 // strings' Target Session Attributes tell it, for commands and for queries.
@@ -67,6 +68,7 @@ public static class MartenSetup
             })
             .BuildSessionsWith<NotesSessionFactory>();
 
+        services.AddSingleton(provider => NoteTable.Of(provider.GetRequiredService<IDocumentStore>()));
         services.AddSingleton(typeof(HiLoIds<>));
         services.AddSingleton<QueryDatabase>();
         services.AddHostedService<DatabaseStartup>();

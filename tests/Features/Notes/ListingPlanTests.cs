@@ -69,8 +69,8 @@ public sealed class ListingPlanTests(ListingPlanTests.OneImport api) : IClassFix
         var byTime = new NoteListing.Listing(completed, null, sort, NoteListing.CursorAfter(cursorId, ImportedAt, ImportedAt, sort));
         var byId = new NoteListing.Listing(completed, null, descending ? "-id" : "id", cursorId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        var timePlan = await api.ExplainAsync(byTime.Page(skip: 0, take: 1000, count: false));
-        var idPlan = await api.ExplainAsync(byId.Page(skip: 0, take: 1000, count: false));
+        var timePlan = await api.ExplainAsync(byTime.Page(api.Table, skip: 0, take: 1000, count: false));
+        var idPlan = await api.ExplainAsync(byId.Page(api.Table, skip: 0, take: 1000, count: false));
 
         timePlan.GetProperty("Actual Rows").GetDouble().ShouldBe(1000);
         idPlan.GetProperty("Actual Rows").GetDouble().ShouldBe(1000);
@@ -83,7 +83,7 @@ public sealed class ListingPlanTests(ListingPlanTests.OneImport api) : IClassFix
         var search = new NoteListing.Listing(null, "imported note 2999", null, null);
 
         // without plain index scans, the full-text index is the only one that can find the notes of a search
-        var plan = await api.ExplainAsync(search.Page(skip: 0, take: 20, count: false), "set enable_indexscan = off");
+        var plan = await api.ExplainAsync(search.Page(api.Table, skip: 0, take: 20, count: false), "set enable_indexscan = off");
 
         plan.ToString().ShouldContain("\"Index Name\": \"mt_doc_note_simple_idx_fts\"");
         plan.GetProperty("Actual Rows").GetDouble().ShouldBe(11); // 2999 and 29990 to 29999
