@@ -84,7 +84,7 @@ public sealed class LostAnswerTests(DatabaseOutageTests.ApiBehindRelay api) : IC
         using var client = api.CreateClient();
         var note = await (await client.PostAsJsonAsync("/notes", new { text = "deleted, unbeknownst to its client" })).ShouldBeNoteAsync();
         // the statement's text: sent as it is until Npgsql prepares it, after a few runs on the connection
-        api.Relay.LoseAnswersAfter(Encoding.UTF8.GetBytes("delete from public.mt_doc_note where id = $1"));
+        api.Relay.LoseAnswersAfter(Encoding.UTF8.GetBytes(api.Table.DeleteById));
 
         var sent = client.DeleteAsync($"/notes/{note.Id()}");
         await UntilAsync(async () => await CountNotesAsync("id = $1", note.Id()) == 0);
@@ -101,7 +101,7 @@ public sealed class LostAnswerTests(DatabaseOutageTests.ApiBehindRelay api) : IC
     {
         await using var connection = new NpgsqlConnection(api.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"select count(*) from public.mt_doc_note where {condition}", connection) { Parameters = { new() { Value = value } } };
+        await using var command = new NpgsqlCommand($"select count(*) from {api.Table.Name} where {condition}", connection) { Parameters = { new() { Value = value } } };
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

@@ -22,7 +22,7 @@ public sealed class EstimatedCountTests(EstimatedCountTests.ThirtyAnalysedNotes 
 
             await using var connection = new NpgsqlConnection(ConnectionString);
             await connection.OpenAsync();
-            await using var analyse = new NpgsqlCommand("analyze mt_doc_note", connection);
+            await using var analyse = new NpgsqlCommand($"analyze {Table.Name}", connection);
             await analyse.ExecuteNonQueryAsync();
         }
     }

@@ -17,7 +17,7 @@ public sealed class IdsExhaustedTests(IdsExhaustedTests.LastBlockApi api) : ICla
         public override async Task InitializeAsync()
         {
             await base.InitializeAsync();
-            await SqlAsync($"insert into mt_hilo (entity_name, hi_value) values ('Note', {LastHi})");
+            await SqlAsync($"insert into {HiLoTable} (entity_name, hi_value) values ('Note', {LastHi})");
         }
     }
 
@@ -38,6 +38,6 @@ public sealed class IdsExhaustedTests(IdsExhaustedTests.LastBlockApi api) : ICla
         }
 
         // one trip to the HiLo row found the last block taken; none after it
-        (await api.SqlAsync("select hi_value from mt_hilo where entity_name = 'Note'")).ShouldBe(LastBlockApi.LastHi + 1);
+        (await api.SqlAsync($"select hi_value from {api.HiLoTable} where entity_name = 'Note'")).ShouldBe(LastBlockApi.LastHi + 1);
     }
 }

@@ -251,7 +251,7 @@ public sealed class StreamAllNotesTests(StreamAllNotesTests.ExportApi api) : ICl
         await using var connection = new NpgsqlConnection(api.ConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var lockTable = new NpgsqlCommand("lock table mt_doc_note in access exclusive mode", connection, transaction))
+        await using (var lockTable = new NpgsqlCommand($"lock table {api.Table.Name} in access exclusive mode", connection, transaction))
         {
             await lockTable.ExecuteNonQueryAsync();
         }

@@ -31,6 +31,9 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The notes' table as the API names it (Marten's mapping, in the configured schema).</summary>
     public NoteTable Table => Services.GetRequiredService<NoteTable>();
 
+    /// <summary>Marten's HiLo table, in the configured schema.</summary>
+    public string HiLoTable => $"{Services.GetRequiredService<IDocumentStore>().Options.DatabaseSchemaName}.mt_hilo";
+
     /// <summary>Whether the API reaches its database through <see cref="Relay"/> instead of directly.</summary>
     protected virtual bool ThroughRelay => false;
 
