@@ -32,21 +32,22 @@ public sealed partial class JsonArrayResult<T>(IAsyncEnumerable<T> items, Func<T
         using var slot = slots.Enter(RateLimitSetup.ClientKey(httpContext));
         var limit = slots.StallLimit;
         var clientGone = httpContext.RequestAborted;
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
-        stall.CancelAfter(limit);
+        // The timer alone tells a stall: once it cancels a flush, Kestrel may abort the request too, before the cut is told.
+        using var timer = new CancellationTokenSource(limit);
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(clientGone, timer.Token);
         await using var enumerator = items.GetAsyncEnumerator(stall.Token);
         bool any;
         try
         {
             any = await enumerator.MoveNextAsync();
         }
-        catch (OperationCanceledException) when (stall.IsCancellationRequested && !clientGone.IsCancellationRequested)
+        catch (OperationCanceledException) when (timer.IsCancellationRequested)
         {
             await WriteStalledAsync(httpContext, limit);
             return;
         }
 
-        stall.CancelAfter(limit);
+        timer.CancelAfter(limit);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = ContentType;
         var body = response.BodyWriter;
@@ -68,7 +69,7 @@ public sealed partial class JsonArrayResult<T>(IAsyncEnumerable<T> items, Func<T
                     // What is written to the response pipe is not sent until the pipe is flushed, and the flush is
                     // what waits for a slow reader: flush often, or the whole answer piles up in memory.
                     await body.FlushAsync(stall.Token);
-                    stall.CancelAfter(limit);
+                    timer.CancelAfter(limit);
                     block = body.GetMemory(Math.Max(needed, FlushBytes));
                     used = 0;
                 }
@@ -91,7 +92,7 @@ public sealed partial class JsonArrayResult<T>(IAsyncEnumerable<T> items, Func<T
                 else
                 {
                     more = await next;
-                    stall.CancelAfter(limit);
+                    timer.CancelAfter(limit);
                 }
             }
 
@@ -101,7 +102,7 @@ public sealed partial class JsonArrayResult<T>(IAsyncEnumerable<T> items, Func<T
         }
         catch (Exception exception)
         {
-            Cut(httpContext, exception, sent, stall.IsCancellationRequested && !clientGone.IsCancellationRequested, limit);
+            Cut(httpContext, exception, sent, timer.IsCancellationRequested, limit);
         }
     }
 
