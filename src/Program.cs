@@ -27,7 +27,7 @@ builder.Services
     .AddNotesHealthChecks()
     .AddSingleton<StreamSlots>()
     .AddNotesOpenApi()
-    .AddCarter();
+    .AddCarter(configurator: carter => carter.WithEmptyValidators()); // AddNotesMediator registers them
 
 var app = builder.Build();
 
