@@ -40,7 +40,7 @@ public static class UpdateNote
     internal sealed class Handler(IDocumentSession session, NoteTable table, TimeProvider clock) : IRequestHandler<Command, WriteOutcome>
     {
         public Task<WriteOutcome> Handle(Command command, CancellationToken cancellationToken) => command.IfNoneMatchAny
-            ? session.WhyNotWrittenAsync<WriteOutcome>(table, command.Id, new WriteOutcome.NotFound(), new WriteOutcome.PreconditionFailed(), cancellationToken)
+            ? session.WhyNotWrittenAsync(table, command.Id, cancellationToken)
             : session.ChangeNoteAsync(table, command.Id, command.Text, command.Completed, Note.Timestamp(clock), command.IfMatch, cancellationToken);
     }
 
