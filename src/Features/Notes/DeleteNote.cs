@@ -43,8 +43,8 @@ public static class DeleteNote
                     await mediator.Send(new Command(id, NoteETags.AcceptedByIfMatch(ifMatch)), cancellationToken) switch
                     {
                         WriteOutcome.Deleted => TypedResults.Ok(new Deleted($"Note with id {id} has been deleted.")),
-                        WriteOutcome.NotFound => NoteProblems.NotFound(id),
-                        WriteOutcome.PreconditionFailed => NoteProblems.PreconditionFailed(id, ifMatch),
+                        WriteOutcome.NotFound => NoteHttp.NotFound(id),
+                        WriteOutcome.PreconditionFailed => NoteHttp.PreconditionFailed(id, ifMatch),
                         var other => throw new UnreachableException($"Unknown outcome {other}"),
                     })
                 .WithTags("Notes")

@@ -144,7 +144,7 @@ public static class ListNotes
                         response.Headers.Link = $"<{NextPage(request, query, next)}>; rel=\"next\"";
                     }
 
-                    return TypedResults.Text(JsonArray(page.Notes), NoteResults.JsonContentType);
+                    return TypedResults.Text(JsonArray(page.Notes), NoteHttp.JsonContentType);
                 })
                 .Produces<Note[]>(StatusCodes.Status200OK, "application/json")
                 .WithTags("Notes")

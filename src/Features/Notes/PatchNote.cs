@@ -69,7 +69,7 @@ public static class PatchNote
                     long id, Body? body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
                 {
                     var command = new Command(id, body, NoteETags.AcceptedByIfMatch(ifMatch));
-                    return NoteResults.Written(await mediator.Send(command, cancellationToken), id, ifMatch, response);
+                    return NoteHttp.Written(await mediator.Send(command, cancellationToken), id, ifMatch, response);
                 })
                 .Accepts<Body>(MergePatchJson, "application/json")
                 .WithTags("Notes")

@@ -54,8 +54,8 @@ public static class UpdateNote
                     var command = new Command(id, body?.Text!, body?.Completed, NoteETags.AcceptedByIfMatch(ifMatch), NoteETags.IsAny(ifNoneMatch));
                     var outcome = await mediator.Send(command, cancellationToken);
                     return outcome is WriteOutcome.PreconditionFailed && command.IfNoneMatchAny
-                        ? NoteProblems.Exists(id)
-                        : NoteResults.Written(outcome, id, ifMatch, response);
+                        ? NoteHttp.Exists(id)
+                        : NoteHttp.Written(outcome, id, ifMatch, response);
                 })
                 .WithTags("Notes")
                 .WithName(nameof(UpdateNote))
