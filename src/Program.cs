@@ -1,4 +1,5 @@
 using Carter;
+using Notes.Features.Notes;
 using Notes.Infrastructure.Database;
 using Notes.Infrastructure.Errors;
 using Notes.Infrastructure.Health;
@@ -45,7 +46,7 @@ app.UseNotesWholeRequestBodies(); // after the body limits: a body in flight at 
 app.MapNotesOpenApi();
 app.MapNotesHealthChecks();
 app.MapNotesMetrics();
-app.MapCarter();
+app.MapNotes();
 
 return await app.RunNotesAsync();
 

@@ -49,7 +49,6 @@ public static class CreateNote
                     response.Headers.Location = $"/notes/{note.Id}";
                     return NoteHttp.Json(note, response);
                 })
-                .WithTags("Notes")
                 .WithName(nameof(CreateNote))
                 .WithSummary("Create a note")
                 .ProducesNote()

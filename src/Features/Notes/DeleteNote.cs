@@ -47,7 +47,6 @@ public static class DeleteNote
                         WriteOutcome.PreconditionFailed => NoteHttp.PreconditionFailed(id, ifMatch),
                         var other => throw new UnreachableException($"Unknown outcome {other}"),
                     })
-                .WithTags("Notes")
                 .WithName(nameof(DeleteNote))
                 .WithSummary("Delete a note")
                 .WithDescription("With `If-Match`, only a revision it names is deleted: if the note changed since, the answer is 412 and it stays.")

@@ -39,7 +39,6 @@ public static class GetNote
 
                     return NoteHttp.Json(note, response);
                 })
-                .WithTags("Notes")
                 .WithName(nameof(GetNote))
                 .WithSummary("Read one note")
                 .WithDescription("Send `If-None-Match` with the `ETag` you have: while the note is unchanged the answer is 304 with no body.")

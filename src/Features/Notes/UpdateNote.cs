@@ -57,7 +57,6 @@ public static class UpdateNote
                         ? NoteHttp.Exists(id)
                         : NoteHttp.Written(outcome, id, ifMatch, response);
                 })
-                .WithTags("Notes")
                 .WithName(nameof(UpdateNote))
                 .WithSummary("Replace a note's text and completed flag")
                 .WithDescription("Send `If-Match` with the note's `ETag` (or a list of them) to replace only a revision you read: if someone changed it since, the answer is 412 and nothing changes. Without `If-Match` the last writer wins. `If-None-Match: *` (write only where there is no note) answers 412 for a note that exists and changes nothing.")
