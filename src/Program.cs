@@ -1,4 +1,5 @@
 using Carter;
+using Notes.Features.Notes;
 using Notes.Infrastructure.Database;
 using Notes.Infrastructure.Errors;
 using Notes.Infrastructure.Health;
@@ -18,7 +19,7 @@ builder.AddNotesTelemetry();
 builder.AddNotesHosting();
 builder.Services
     .AddSingleton(TimeProvider.System)
-    .AddSingleton<Notes.Features.Notes.ImportSlots>()
+    .AddSingleton<ImportSlots>()
     .AddNotesDatabase()
     .AddNotesMediator(builder.Configuration)
     .AddNotesJson()
@@ -27,25 +28,15 @@ builder.Services
     .AddNotesHealthChecks()
     .AddSingleton<StreamSlots>()
     .AddNotesOpenApi()
-    .AddCarter();
+    .AddCarter(configurator: carter => carter.WithEmptyValidators()); // AddNotesMediator registers them
 
 var app = builder.Build();
 
-app.UseNotesHttpEdge(); // first: the client's address behind a proxy, and security headers on every answer
-app.UseNotesRequestLog(); // it logs the status the client gets
-app.UseNotesDrain();
-app.UseNotesProblemDetails();
-app.UseHeadAsGet();
-app.UseEmptyQueryValuesAsMissing();
-app.UseNotesJsonBodies(); // before routing, which answers 415 to a body it takes for a form
-app.UseRouting();
-app.UseNotesBodyLimits();
-app.UseNotesRequestPolicies(); // CORS, rate limit, request timeouts: after routing, which names the endpoint
-app.UseNotesWholeRequestBodies(); // after the body limits: a body in flight at shutdown is not cut short
+app.UseNotesPipeline();
 app.MapNotesOpenApi();
 app.MapNotesHealthChecks();
 app.MapNotesMetrics();
-app.MapCarter();
+app.MapNotes();
 
 return await app.RunNotesAsync();
 

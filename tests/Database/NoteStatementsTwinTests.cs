@@ -84,7 +84,7 @@ public sealed class NoteStatementsTwinTests(NotesApi api) : IClassFixture<NotesA
     {
         var (ours, theirs) = await TwinsAsync();
 
-        (await api.SendAsync(new DeleteNote.Command(ours, ifMatch ? [1] : null))).ShouldBeOfType<DeleteNote.Outcome.Deleted>();
+        (await api.SendAsync(new DeleteNote.Command(ours, ifMatch ? [1] : null))).ShouldBeOfType<WriteOutcome.Deleted>();
         await using (var session = Store.LightweightSession())
         {
             session.Delete<Note>(theirs);

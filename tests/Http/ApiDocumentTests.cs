@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Notes.Tests.Infrastructure;
 
 namespace Notes.Tests.Http;
@@ -82,6 +85,33 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
         var schema = parameters.Single(parameter => parameter!["name"]!.GetValue<string>() == name)!["schema"]!;
         schema["minimum"]!.GetValue<int>().ShouldBe(minimum);
         schema["maximum"]!.GetValue<int>().ShouldBe(maximum);
+    }
+
+    [Fact]
+    public async Task Should_tag_every_notes_operation_Notes_once()
+    {
+        var document = await OpenApiDocument();
+
+        var operations = document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject()).ToList();
+        operations.Count.ShouldBe(8);
+        foreach (var (method, operation) in operations)
+        {
+            operation!["tags"]!.AsArray().Select(tag => (string?)tag).ShouldBe(["Notes"], method);
+        }
+    }
+
+    [Fact]
+    public void Should_tag_every_notes_endpoint_Notes_itself_not_by_the_application_name()
+    {
+        var endpoints = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(endpoint => endpoint.RoutePattern.RawText!.StartsWith("/notes", StringComparison.Ordinal))
+            .ToList();
+
+        endpoints.Count.ShouldBe(8);
+        foreach (var endpoint in endpoints)
+        {
+            endpoint.Metadata.GetOrderedMetadata<ITagsMetadata>().SelectMany(tags => tags.Tags).ShouldBe(["Notes"], endpoint.DisplayName);
+        }
     }
 
     [Theory]

@@ -102,6 +102,22 @@ public sealed class RateLimitTests(RateLimitTests.Api api) : IClassFixture<RateL
         (await spoofer.SendAsync(Forwarded("192.0.2.200"))).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
     }
 
+    [Fact]
+    public async Task Should_answer_every_preflight_and_count_none_against_the_limit()
+    {
+        using var browser = ClientFrom(api, "198.51.100.4");
+        for (var i = 0; i < 2 * PerMinute; i++)
+        {
+            var preflight = await browser.SendAsync(CorsTests.Preflight("/notes/1", "http://localhost:5000", "PUT", "content-type, if-match"));
+            preflight.StatusCode.ShouldBe(HttpStatusCode.NoContent, $"preflight {i + 1}");
+        }
+
+        for (var i = 0; i < PerMinute; i++)
+        {
+            (await browser.GetAsync("/notes")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+    }
+
     private static HttpRequestMessage Forwarded(string client) =>
         new(HttpMethod.Get, "/notes") { Headers = { { "X-Forwarded-For", client } } };
 

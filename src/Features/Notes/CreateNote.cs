@@ -47,9 +47,8 @@ public static class CreateNote
                     // An empty body is a request with every field missing: the validator names what is required.
                     var note = await mediator.Send(command ?? new Command(Text: null!), cancellationToken);
                     response.Headers.Location = $"/notes/{note.Id}";
-                    return NoteResults.Json(note, response);
+                    return NoteHttp.Json(note, response);
                 })
-                .WithTags("Notes")
                 .WithName(nameof(CreateNote))
                 .WithSummary("Create a note")
                 .ProducesNote()

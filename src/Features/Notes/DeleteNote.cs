@@ -15,32 +15,23 @@ namespace Notes.Features.Notes;
 public static class DeleteNote
 {
     /// <summary>Deletes note <c>Id</c> if it is in one of the revisions <c>IfMatch</c> names (from the header); any when null.</summary>
-    public sealed record Command(long Id, IReadOnlyList<int>? IfMatch = null) : IRequest<Outcome>;
-
-    public abstract record Outcome
-    {
-        public sealed record Deleted : Outcome;
-
-        public sealed record NotFound : Outcome;
-
-        public sealed record PreconditionFailed : Outcome;
-    }
+    public sealed record Command(long Id, IReadOnlyList<int>? IfMatch = null) : IRequest<WriteOutcome>;
 
     /// <param name="Message">What was done, e.g. "Note with id 7 has been deleted."</param>
     [OpenApiExample("""{"message":"Note with id 7 has been deleted."}""")]
     public sealed record Deleted(string Message);
 
-    internal sealed class Handler(IDocumentSession session, NoteTable table) : IRequestHandler<Command, Outcome>
+    internal sealed class Handler(IDocumentSession session, NoteTable table) : IRequestHandler<Command, WriteOutcome>
     {
-        public async Task<Outcome> Handle(Command command, CancellationToken cancellationToken)
+        public async Task<WriteOutcome> Handle(Command command, CancellationToken cancellationToken)
         {
             await using var statement = command.IfMatch is null
                 ? NoteStatements.Statement(table.DeleteById, command.Id)
                 : NoteStatements.Statement(table.DeleteByIdInRevisions, command.Id, command.IfMatch.ToArray());
             var deleted = await session.ExecuteAsync(statement, cancellationToken);
             return deleted == 1
-                ? new Outcome.Deleted()
-                : await session.WhyNotWrittenAsync<Outcome>(table, command.Id, new Outcome.NotFound(), new Outcome.PreconditionFailed(), cancellationToken);
+                ? new WriteOutcome.Deleted()
+                : await session.WhyNotWrittenAsync(table, command.Id, cancellationToken);
         }
     }
 
@@ -51,12 +42,11 @@ public static class DeleteNote
                     long id, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, CancellationToken cancellationToken) =>
                     await mediator.Send(new Command(id, NoteETags.AcceptedByIfMatch(ifMatch)), cancellationToken) switch
                     {
-                        Outcome.Deleted => TypedResults.Ok(new Deleted($"Note with id {id} has been deleted.")),
-                        Outcome.NotFound => NoteProblems.NotFound(id),
-                        Outcome.PreconditionFailed => NoteProblems.PreconditionFailed(id, ifMatch),
+                        WriteOutcome.Deleted => TypedResults.Ok(new Deleted($"Note with id {id} has been deleted.")),
+                        WriteOutcome.NotFound => NoteHttp.NotFound(id),
+                        WriteOutcome.PreconditionFailed => NoteHttp.PreconditionFailed(id, ifMatch),
                         var other => throw new UnreachableException($"Unknown outcome {other}"),
                     })
-                .WithTags("Notes")
                 .WithName(nameof(DeleteNote))
                 .WithSummary("Delete a note")
                 .WithDescription("With `If-Match`, only a revision it names is deleted: if the note changed since, the answer is 412 and it stays.")

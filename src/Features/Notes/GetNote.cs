@@ -28,7 +28,7 @@ public static class GetNote
                 {
                     if (await mediator.Send(new Query(id), cancellationToken) is not { } note)
                     {
-                        return NoteProblems.NotFound(id);
+                        return NoteHttp.NotFound(id);
                     }
 
                     if (NoteETags.IfNoneMatchNames(ifNoneMatch, note.Version))
@@ -37,9 +37,8 @@ public static class GetNote
                         return TypedResults.StatusCode(StatusCodes.Status304NotModified);
                     }
 
-                    return NoteResults.Json(note, response);
+                    return NoteHttp.Json(note, response);
                 })
-                .WithTags("Notes")
                 .WithName(nameof(GetNote))
                 .WithSummary("Read one note")
                 .WithDescription("Send `If-None-Match` with the `ETag` you have: while the note is unchanged the answer is 304 with no body.")

@@ -144,10 +144,9 @@ public static class ListNotes
                         response.Headers.Link = $"<{NextPage(request, query, next)}>; rel=\"next\"";
                     }
 
-                    return TypedResults.Text(JsonArray(page.Notes), NoteResults.JsonContentType);
+                    return TypedResults.Text(JsonArray(page.Notes), NoteHttp.JsonContentType);
                 })
                 .Produces<Note[]>(StatusCodes.Status200OK, "application/json")
-                .WithTags("Notes")
                 .WithName(nameof(ListNotes))
                 .WithSummary("Read a page of notes")
                 .WithDescription("Filters combine with each other and with paging. `skip` pages as the seed did (the deeper, the slower); `after` continues after a note and costs the same at any depth: follow the `Link: rel=\"next\"` header, sent while pages are full. Notes are counted only when asked, as counting costs as much as the notes that match: `Prefer: count=exact` counts them all; `Prefer: count=estimated` counts them up to 10,000 and past that gives PostgreSQL's planner estimate. The count is in `X-Total-Count`, and `Preference-Applied` says which it is: `count=exact` or `count=estimated`.")

@@ -47,15 +47,14 @@ internal static class NoteChanges
         var written = await session.ReadNoteAsync(NoteStatements.Statement(sql.ToString(), [.. parameters]), cancellationToken);
         return written is not null
             ? new WriteOutcome.Written(written)
-            : await session.WhyNotWrittenAsync<WriteOutcome>(table, id, new WriteOutcome.NotFound(), new WriteOutcome.PreconditionFailed(), cancellationToken);
+            : await session.WhyNotWrittenAsync(table, id, cancellationToken);
     }
 
     /// <summary>After a conditional write changed nothing: the note is gone, or it is in another revision.</summary>
-    public static async Task<TOutcome> WhyNotWrittenAsync<TOutcome>(
-        this IQuerySession session, NoteTable table, long id, TOutcome notFound, TOutcome preconditionFailed, CancellationToken cancellationToken)
+    public static async Task<WriteOutcome> WhyNotWrittenAsync(this IQuerySession session, NoteTable table, long id, CancellationToken cancellationToken)
     {
         await using var command = NoteStatements.Statement(table.ExistsById, id);
         await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? preconditionFailed : notFound;
+        return await reader.ReadAsync(cancellationToken) ? new WriteOutcome.PreconditionFailed() : new WriteOutcome.NotFound();
     }
 }

@@ -69,10 +69,9 @@ public static class PatchNote
                     long id, Body? body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
                 {
                     var command = new Command(id, body, NoteETags.AcceptedByIfMatch(ifMatch));
-                    return NoteResults.Written(await mediator.Send(command, cancellationToken), id, ifMatch, response);
+                    return NoteHttp.Written(await mediator.Send(command, cancellationToken), id, ifMatch, response);
                 })
                 .Accepts<Body>(MergePatchJson, "application/json")
-                .WithTags("Notes")
                 .WithName(nameof(PatchNote))
                 .WithSummary("Change some of a note's fields")
                 .WithDescription("A JSON merge patch (RFC 7396, `application/merge-patch+json` or plain JSON): only the members sent change, `updatedAt` moves and `createdAt` stays. `null` for `text` or `completed` is refused (422): neither can be removed. `If-Match` as for PUT.")

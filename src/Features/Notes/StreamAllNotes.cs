@@ -87,7 +87,6 @@ public static class StreamAllNotes
                     new JsonArrayResult<StoredNote>(await mediator.Send(new Query(completed, q, sort), cancellationToken), note => note.Json))
                 .Produces<Note[]>(StatusCodes.Status200OK, "application/json")
                 .DisableRequestTimeout() // streams for as long as there are notes; JsonArrayResult limits the time without progress
-                .WithTags("Notes")
                 .WithName(nameof(StreamAllNotes))
                 .WithSummary("Read every note, streamed")
                 .WithDescription("Every note (that matches the filters, in the order asked; id order by default), written to the response as it is read from the database: memory stays flat at any table size. Notes created or deleted during the export may or may not be in it. An export runs for as long as it makes progress; one whose reader takes nothing for a configured time (20 s by default) is cut. A cut or a failure midway aborts the connection (the transfer is seen to break, never a short array). At most a configured number of exports run at once, and a share of them per client address: past either, 503 with `Retry-After`. HEAD answers the headers without reading any note.")

@@ -40,7 +40,7 @@ public static class UpdateNote
     internal sealed class Handler(IDocumentSession session, NoteTable table, TimeProvider clock) : IRequestHandler<Command, WriteOutcome>
     {
         public Task<WriteOutcome> Handle(Command command, CancellationToken cancellationToken) => command.IfNoneMatchAny
-            ? session.WhyNotWrittenAsync<WriteOutcome>(table, command.Id, new WriteOutcome.NotFound(), new WriteOutcome.PreconditionFailed(), cancellationToken)
+            ? session.WhyNotWrittenAsync(table, command.Id, cancellationToken)
             : session.ChangeNoteAsync(table, command.Id, command.Text, command.Completed, Note.Timestamp(clock), command.IfMatch, cancellationToken);
     }
 
@@ -54,10 +54,9 @@ public static class UpdateNote
                     var command = new Command(id, body?.Text!, body?.Completed, NoteETags.AcceptedByIfMatch(ifMatch), NoteETags.IsAny(ifNoneMatch));
                     var outcome = await mediator.Send(command, cancellationToken);
                     return outcome is WriteOutcome.PreconditionFailed && command.IfNoneMatchAny
-                        ? NoteProblems.Exists(id)
-                        : NoteResults.Written(outcome, id, ifMatch, response);
+                        ? NoteHttp.Exists(id)
+                        : NoteHttp.Written(outcome, id, ifMatch, response);
                 })
-                .WithTags("Notes")
                 .WithName(nameof(UpdateNote))
                 .WithSummary("Replace a note's text and completed flag")
                 .WithDescription("Send `If-Match` with the note's `ETag` (or a list of them) to replace only a revision you read: if someone changed it since, the answer is 412 and nothing changes. Without `If-Match` the last writer wins. `If-None-Match: *` (write only where there is no note) answers 412 for a note that exists and changes nothing.")

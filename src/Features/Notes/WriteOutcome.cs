@@ -1,9 +1,11 @@
 namespace Notes.Features.Notes;
 
-/// <summary>What became of a change to one note (PUT, PATCH).</summary>
+/// <summary>What became of a write to one note (PUT, PATCH, DELETE).</summary>
 public abstract record WriteOutcome
 {
     public sealed record Written(StoredNote Note) : WriteOutcome;
+
+    public sealed record Deleted : WriteOutcome;
 
     public sealed record NotFound : WriteOutcome;
 

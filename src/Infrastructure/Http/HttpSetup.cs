@@ -2,6 +2,10 @@ using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Notes.Infrastructure.Errors;
+using Notes.Infrastructure.Hosting;
+using Notes.Infrastructure.Json;
+using Notes.Infrastructure.Telemetry;
 
 namespace Notes.Infrastructure.Http;
 
@@ -32,29 +36,27 @@ public static class HttpSetup
             .AddNotesRequestLimits();
     }
 
-    /// <summary>First in the pipeline: every answer, errors included, carries the security headers.</summary>
-    public static WebApplication UseNotesHttpEdge(this WebApplication app)
+    /// <summary>The middleware of every request, in the one order that works; each step says what it must follow.</summary>
+    public static WebApplication UseNotesPipeline(this WebApplication app)
     {
+        // Every answer, errors included, carries the security headers, and knows the client behind a proxy.
         app.UseForwardedHeaders();
         app.UseMiddleware<SecurityHeaders>();
-        return app;
-    }
-
-    /// <summary>After routing, as they read the endpoint's metadata (a preflight is answered before the rate limit).</summary>
-    public static WebApplication UseNotesRequestPolicies(this WebApplication app)
-    {
+        // Outside everything that answers, so that it logs the status the client gets.
+        app.UseNotesRequestLog();
+        app.UseNotesDrain();
+        app.UseNotesProblemDetails();
+        app.UseHeadAsGet();
+        app.UseEmptyQueryValuesAsMissing();
+        // Before routing, which answers 415 to a body it takes for a form.
+        app.UseNotesJsonBodies();
+        app.UseRouting();
+        // After routing, as they read the endpoint's metadata; a preflight is answered before the rate limit.
+        app.UseNotesBodyLimits();
         app.UseCors();
         app.UseRateLimiter();
         app.UseRequestTimeouts();
-        return app;
-    }
-
-    /// <summary>
-    /// Last before the endpoints: inside the request timeout, and after anything that sets the request's body size
-    /// limit, which can no longer change once the body is read.
-    /// </summary>
-    public static WebApplication UseNotesWholeRequestBodies(this WebApplication app)
-    {
+        // Last: inside the request timeout, and after the body limit, which cannot change once the body is read.
         app.UseMiddleware<WholeRequestBody>();
         return app;
     }

@@ -13,7 +13,7 @@ public sealed class DeleteNoteTests(NotesApi api) : IClassFixture<NotesApi>
 
         var outcome = await api.SendAsync(new DeleteNote.Command(note.Id));
 
-        outcome.ShouldBeOfType<DeleteNote.Outcome.Deleted>();
+        outcome.ShouldBeOfType<WriteOutcome.Deleted>();
         (await api.SendAsync(new GetNote.Query(note.Id))).ShouldBeNull();
         (await api.SendAsync(new GetNote.Query(kept.Id))).ShouldNotBeNull();
     }
@@ -23,7 +23,7 @@ public sealed class DeleteNoteTests(NotesApi api) : IClassFixture<NotesApi>
     {
         var outcome = await api.SendAsync(new DeleteNote.Command(987_654));
 
-        outcome.ShouldBeOfType<DeleteNote.Outcome.NotFound>();
+        outcome.ShouldBeOfType<WriteOutcome.NotFound>();
     }
 
     [Fact]
@@ -31,8 +31,8 @@ public sealed class DeleteNoteTests(NotesApi api) : IClassFixture<NotesApi>
     {
         var note = await api.SendAsync(new CreateNote.Command("Twice"));
 
-        (await api.SendAsync(new DeleteNote.Command(note.Id))).ShouldBeOfType<DeleteNote.Outcome.Deleted>();
-        (await api.SendAsync(new DeleteNote.Command(note.Id))).ShouldBeOfType<DeleteNote.Outcome.NotFound>();
+        (await api.SendAsync(new DeleteNote.Command(note.Id))).ShouldBeOfType<WriteOutcome.Deleted>();
+        (await api.SendAsync(new DeleteNote.Command(note.Id))).ShouldBeOfType<WriteOutcome.NotFound>();
     }
 
     [Fact]
@@ -44,8 +44,8 @@ public sealed class DeleteNoteTests(NotesApi api) : IClassFixture<NotesApi>
 
             var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => api.SendAsync(new DeleteNote.Command(note.Id))));
 
-            outcomes.Count(outcome => outcome is DeleteNote.Outcome.Deleted).ShouldBe(1, $"trial {trial}");
-            outcomes.Count(outcome => outcome is DeleteNote.Outcome.NotFound).ShouldBe(7, $"trial {trial}");
+            outcomes.Count(outcome => outcome is WriteOutcome.Deleted).ShouldBe(1, $"trial {trial}");
+            outcomes.Count(outcome => outcome is WriteOutcome.NotFound).ShouldBe(7, $"trial {trial}");
         }
     }
 
@@ -57,7 +57,7 @@ public sealed class DeleteNoteTests(NotesApi api) : IClassFixture<NotesApi>
 
         var outcome = await api.SendAsync(new DeleteNote.Command(note.Id, IfMatch: [note.Version]));
 
-        outcome.ShouldBeOfType<DeleteNote.Outcome.PreconditionFailed>();
+        outcome.ShouldBeOfType<WriteOutcome.PreconditionFailed>();
         (await api.SendAsync(new GetNote.Query(note.Id))).ShouldNotBeNull().Text.ShouldBe("Changed");
     }
 
@@ -68,7 +68,7 @@ public sealed class DeleteNoteTests(NotesApi api) : IClassFixture<NotesApi>
 
         var outcome = await api.SendAsync(new DeleteNote.Command(note.Id, IfMatch: [note.Version]));
 
-        outcome.ShouldBeOfType<DeleteNote.Outcome.Deleted>();
+        outcome.ShouldBeOfType<WriteOutcome.Deleted>();
         (await api.SendAsync(new GetNote.Query(note.Id))).ShouldBeNull();
     }
 }

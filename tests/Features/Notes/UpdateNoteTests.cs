@@ -149,7 +149,7 @@ public sealed class UpdateNoteTests(NotesApi api) : IClassFixture<NotesApi>
             var delete = api.SendAsync(new DeleteNote.Command(note.Id));
             await Task.WhenAll(update, delete);
 
-            (await delete).ShouldBeOfType<DeleteNote.Outcome.Deleted>();
+            (await delete).ShouldBeOfType<WriteOutcome.Deleted>();
             (await api.SendAsync(new GetNote.Query(note.Id))).ShouldBeNull($"trial {trial}: the deleted note came back after {await update}");
         }
     }
