@@ -96,6 +96,21 @@ public sealed class LostAnswerTests(DatabaseOutageTests.ApiBehindRelay api) : IC
         (await CountNotesAsync("id = $1", note.Id())).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task Should_read_the_note_again_on_a_new_connection_when_the_answer_to_a_read_is_lost()
+    {
+        using var client = api.CreateClient();
+        var note = await (await client.PostAsJsonAsync("/notes", new { text = "read twice, answered once" })).ShouldBeNoteAsync();
+        api.Relay.LoseAnswersAfter(Encoding.UTF8.GetBytes(api.Table.SelectById));
+
+        var sent = client.GetAsync($"/notes/{note.Id()}");
+        await UntilAsync(() => Task.FromResult(api.Relay.LosingAnswers));
+        api.Relay.DropConnections();
+        var response = await sent;
+
+        (await response.ShouldBeNoteAsync()).Id().ShouldBe(note.Id());
+    }
+
     /// <summary>Counts notes around the API and its relay, on a connection of the test's own.</summary>
     private async Task<long> CountNotesAsync(string condition, object value)
     {

@@ -56,6 +56,9 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
     /// </summary>
     public void LoseAnswersAfter(byte[] marker) => Volatile.Write(ref _loseAnswersAfter, marker);
 
+    /// <summary>Whether the statement <see cref="LoseAnswersAfter"/> waits for has gone through, its answer held back.</summary>
+    public bool LosingAnswers => Volatile.Read(ref _loseAnswersAfter) is null;
+
     public ValueTask DisposeAsync()
     {
         Cut();

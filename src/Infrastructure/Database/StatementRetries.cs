@@ -11,7 +11,8 @@ namespace Notes.Infrastructure.Database;
 /// <see cref="NpgsqlException"/>, also one that ran and committed but whose answer was lost on the way back: a create
 /// then answered an error for the note it stored, a delete 404 for the note it deleted. Here a statement is sent again
 /// only when it is known not to have run: its connection never opened, or the server refused it, saying why, before
-/// running it. Any other failure goes to the client (503 when the database is unreachable), who decides.
+/// running it; a read, which changes nothing, also when its connection broke. Any other failure goes to the client
+/// (503 when the database is unreachable), who decides.
 /// </summary>
 internal static class StatementRetries
 {
@@ -29,12 +30,25 @@ internal static class StatementRetries
     /// </summary>
     public static bool NeverRan(Exception exception) => exception switch
     {
+        // A read changes nothing: sent again on a new connection when its connection broke (a primary that failed).
+        MartenCommandException { Command: { } command, InnerException: NpgsqlException npgsql } when IsRead(command) && ConnectionBroke(npgsql) => true,
         MartenCommandException { InnerException: PostgresException postgres } => RefusedBeforeRunning(postgres),
         PostgresException postgres => RefusedBeforeRunning(postgres),
         // The connection could not be made (refused, unreachable), or none of several hosts is of the type asked for.
         NpgsqlException { InnerException: SocketException } => true,
         NpgsqlException npgsql => DatabaseErrors.IsNoSuitableHost(npgsql),
         _ => false,
+    };
+
+    private static bool IsRead(NpgsqlCommand command) =>
+        command.CommandText.TrimStart().StartsWith("select ", StringComparison.OrdinalIgnoreCase)
+        || command.CommandText.TrimStart().StartsWith("explain ", StringComparison.OrdinalIgnoreCase);
+
+    private static bool ConnectionBroke(NpgsqlException exception) => exception switch
+    {
+        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown,
+        _ => exception.InnerException is IOException or SocketException,
     };
 
     private static bool RefusedBeforeRunning(PostgresException exception) => exception.SqlState is
