@@ -27,15 +27,13 @@ public static class CreateNote
 
     internal sealed class Handler(IDocumentSession session, NoteTable table, HiLoIds<Note> ids, TimeProvider clock) : IRequestHandler<Command, StoredNote>
     {
-        private static readonly string DotNetType = typeof(Note).FullName!;
-
         public async Task<StoredNote> Handle(Command command, CancellationToken cancellationToken)
         {
             var now = Note.Timestamp(clock);
             var note = new Note { Id = await ids.NextAsync(cancellationToken), Text = command.Text, Completed = command.Completed, CreatedAt = now, UpdatedAt = now };
             var json = new NpgsqlParameter { Value = session.DocumentStore.Options.Serializer().ToJson(note), NpgsqlDbType = NpgsqlDbType.Jsonb };
             // The row Marten's own Insert writes, in one statement outside a transaction: one round trip.
-            return (await session.ReadNoteAsync(NoteStatements.Statement(table.Insert, note.Id, json, DotNetType, note.Completed, now), cancellationToken))!;
+            return (await session.ReadNoteAsync(NoteStatements.Statement(table.Insert, note.Id, json, table.DotNetTypeName, note.Completed, now), cancellationToken))!;
         }
     }
 

@@ -65,7 +65,6 @@ public static class ImportNotes
     internal sealed class Handler(IDocumentSession session, NoteTable table, HiLoIds<Note> ids, ImportSlots slots, TimeProvider clock) : IRequestHandler<Command, Result>
     {
         private static readonly ItemValidator Items = new();
-        private static readonly string DotNetType = typeof(Note).FullName!;
 
         public async Task<Result> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -133,7 +132,7 @@ public static class ImportNotes
                 await writer.WriteAsync(note.Id, NpgsqlDbType.Bigint, cancellationToken);
                 await writer.WriteAsync(serializer.ToJson(note), NpgsqlDbType.Jsonb, cancellationToken);
                 await writer.WriteAsync(1, NpgsqlDbType.Integer, cancellationToken);
-                await writer.WriteAsync(DotNetType, NpgsqlDbType.Varchar, cancellationToken);
+                await writer.WriteAsync(table.DotNetTypeName, NpgsqlDbType.Varchar, cancellationToken);
                 await writer.WriteAsync(note.Completed, NpgsqlDbType.Boolean, cancellationToken);
                 await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
                 await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);

@@ -28,6 +28,7 @@ public sealed class NoteTable
         Version = mapping.Metadata.Revision.Name;
         LastModified = mapping.Metadata.LastModified.Name;
         DotNetType = mapping.Metadata.DotNetType.Name;
+        DotNetTypeName = mapping.DocumentType.FullName!;
         Selected = $"{Id}, {Data}, {Version}";
 
         var completed = Column(note => note.Completed);
@@ -61,6 +62,9 @@ public sealed class NoteTable
     public string LastModified { get; }
 
     public string DotNetType { get; }
+
+    /// <summary>What Marten writes in <see cref="DotNetType"/> for a note.</summary>
+    public string DotNetTypeName { get; }
 
     /// <summary>The columns every statement that reads notes selects, in the order <see cref="StoredNote.Read"/> reads them.</summary>
     public string Selected { get; }
