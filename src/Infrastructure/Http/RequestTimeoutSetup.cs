@@ -30,16 +30,18 @@ public static class RequestTimeoutSetup
     {
         Timeout = seconds > 0 ? TimeSpan.FromSeconds(seconds) : null,
         TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
-        WriteTimeoutResponse = context => context.RequestServices.GetRequiredService<IProblemDetailsService>()
-            .WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status503ServiceUnavailable,
-                    Title = "Request timed out",
-                    Detail = $"The request took longer than the {seconds:0.##} seconds this API allows one, and was stopped.",
-                },
-            }).AsTask(),
+        WriteTimeoutResponse = context => WriteTimedOutAsync(
+            context, $"The request took longer than the {seconds:0.##} seconds this API allows one, and was stopped."),
     };
+
+    /// <summary>The 503 of a request stopped by a time limit, saying which.</summary>
+    public static Task WriteTimedOutAsync(HttpContext context, string detail)
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "Request timed out", Detail = detail },
+        }).AsTask();
+    }
 }

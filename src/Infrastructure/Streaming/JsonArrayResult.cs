@@ -133,20 +133,8 @@ public sealed partial class JsonArrayResult<T>(IAsyncEnumerable<T> items, Func<T
         httpContext.Abort();
     }
 
-    private static Task WriteStalledAsync(HttpContext httpContext, TimeSpan limit)
-    {
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        return httpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Request timed out",
-                Detail = $"The export read nothing from the database for {limit.TotalSeconds:0.##} seconds, and was stopped.",
-            },
-        }).AsTask();
-    }
+    private static Task WriteStalledAsync(HttpContext httpContext, TimeSpan limit) => RequestTimeoutSetup.WriteTimedOutAsync(
+        httpContext, $"The export read nothing from the database for {limit.TotalSeconds:0.##} seconds, and was stopped.");
 
     [LoggerMessage(Message = "Streaming {Path} cut after {Sent} items were sent ({Reason}); the connection was aborted so the client sees the transfer broken")]
     private static partial void LogCut(ILogger logger, LogLevel level, Exception? exception, string path, long sent, string reason);
