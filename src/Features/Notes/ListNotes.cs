@@ -71,7 +71,8 @@ public static class ListNotes
         public async Task<Page> Handle(Query query, CancellationToken cancellationToken)
         {
             // the count (when asked for) and the page in one round trip
-            var exactUpTo = Math.Max(0, configuration.GetValue("Lists:ExactCountLimit", DefaultExactCountLimit));
+            // read from the configuration only for the estimated count, the one that uses it: not on every page
+            var exactUpTo = query.Count == Counting.Estimated ? Math.Max(0, configuration.GetValue("Lists:ExactCountLimit", DefaultExactCountLimit)) : 0;
             var listing = new NoteListing.Listing(query.Completed, query.Q, query.Sort, query.After);
             await using var command = listing.Page(table, query.Skip, query.Take, query.Count, exactUpTo);
             await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
