@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using FluentValidation;
 using FluentValidation.Results;
 using Notes.Infrastructure.Errors;
 

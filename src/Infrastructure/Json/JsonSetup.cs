@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace Notes.Infrastructure.Json;
 
@@ -44,17 +46,20 @@ public static class JsonSetup
                     request.ContentType = "application/json";
                 }
             }
-            else if (!MediaType.TryParse(request.ContentType, out var type))
+            else if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+                || type.Parameters.Any(parameter => StringSegment.IsNullOrEmpty(parameter.Value)))
             {
                 throw new Microsoft.AspNetCore.Http.BadHttpRequestException(
                     "The Content-Type header is not a media type as RFC 9110 writes one: type/subtype, then parameters name=value "
                     + "whose values are tokens or quoted strings, e.g. application/json; charset=utf-8.");
             }
-            else if (!type.IsJson)
+            else if (!IsJson(type))
             {
                 request.ContentType = "application/json";
             }
-            else if (type.Charsets.FirstOrDefault(charset => !IsUtf8(charset)) is { } charset)
+            else if (type.Parameters.Where(parameter => parameter.Name.Equals("charset", StringComparison.OrdinalIgnoreCase))
+                .Select(parameter => HeaderUtilities.UnescapeAsQuotedString(parameter.Value).ToString())
+                .FirstOrDefault(charset => !IsUtf8(charset)) is { } charset)
             {
                 throw new Microsoft.AspNetCore.Http.BadHttpRequestException(
                     $"JSON bodies must be UTF-8; this one declares charset '{charset}'.", StatusCodes.Status415UnsupportedMediaType);
@@ -62,13 +67,18 @@ public static class JsonSetup
             else
             {
                 // UTF-8 is JSON's own: what reads the body next needs the type alone (it cannot read a quoted charset)
-                request.ContentType = type.Essence;
+                request.ContentType = type.MediaType.ToString();
             }
 
             return next(context);
         });
         return app;
     }
+
+    /// <summary><c>application/json</c> or a JSON-based type (<c>application/merge-patch+json</c>).</summary>
+    private static bool IsJson(MediaTypeHeaderValue type) =>
+        type.Type.Equals("application", StringComparison.OrdinalIgnoreCase)
+        && (type.SubType.Equals("json", StringComparison.OrdinalIgnoreCase) || type.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
     private static bool IsUtf8(string charset) =>
         charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
