@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Carter;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using Notes.Infrastructure.OpenApi;
 
@@ -62,4 +60,14 @@ internal static class NoteHttp
     public static RouteHandlerBuilder ProducesNote(this RouteHandlerBuilder builder) =>
         builder.Produces<Note>(StatusCodes.Status200OK, "application/json")
             .WithResponseHeader(StatusCodes.Status200OK, HeaderNames.ETag, "The note's revision, e.g. \"3\": send it in If-Match or If-None-Match.");
+
+    /// <summary>What a change of one note answers: the note, or why it was not changed (PUT and PATCH alike).</summary>
+    public static RouteHandlerBuilder ProducesChangedNote(this RouteHandlerBuilder builder) =>
+        builder.ProducesNote()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 }

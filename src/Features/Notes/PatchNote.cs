@@ -1,9 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Carter;
-using FluentValidation;
-using Marten;
-using MediatR;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Notes.Infrastructure.Json;
 using Notes.Infrastructure.OpenApi;
@@ -75,12 +70,6 @@ public static class PatchNote
                 .WithName(nameof(PatchNote))
                 .WithSummary("Change some of a note's fields")
                 .WithDescription("A JSON merge patch (RFC 7396, `application/merge-patch+json` or plain JSON): only the members sent change, `updatedAt` moves and `createdAt` stays. `null` for `text` or `completed` is refused (422): neither can be removed. `If-Match` as for PUT.")
-                .ProducesNote()
-                .ProducesProblem(StatusCodes.Status400BadRequest)
-                .ProducesProblem(StatusCodes.Status404NotFound)
-                .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-                .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-                .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-                .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+                .ProducesChangedNote();
     }
 }

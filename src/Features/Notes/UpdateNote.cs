@@ -1,9 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Carter;
-using FluentValidation;
-using Marten;
-using MediatR;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Notes.Infrastructure.OpenApi;
 
@@ -60,12 +55,6 @@ public static class UpdateNote
                 .WithName(nameof(UpdateNote))
                 .WithSummary("Replace a note's text and completed flag")
                 .WithDescription("Send `If-Match` with the note's `ETag` (or a list of them) to replace only a revision you read: if someone changed it since, the answer is 412 and nothing changes. Without `If-Match` the last writer wins. `If-None-Match: *` (write only where there is no note) answers 412 for a note that exists and changes nothing.")
-                .ProducesNote()
-                .ProducesProblem(StatusCodes.Status400BadRequest)
-                .ProducesProblem(StatusCodes.Status404NotFound)
-                .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-                .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-                .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-                .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+                .ProducesChangedNote();
     }
 }
