@@ -1,4 +1,3 @@
-using Carter;
 using Notes.Features.Notes;
 using Notes.Infrastructure.Database;
 using Notes.Infrastructure.Errors;

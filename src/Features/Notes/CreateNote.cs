@@ -1,9 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Carter;
-using FluentValidation;
-using Marten;
-using MediatR;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
 using NpgsqlTypes;

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using Carter;
-using Marten;
-using MediatR;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Notes.Infrastructure.OpenApi;
 

@@ -1,7 +1,3 @@
-using Carter;
-using Marten;
-using MediatR;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Notes.Features.Notes;

@@ -1,10 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Carter;
-using FluentValidation;
 using FluentValidation.Results;
-using Marten;
-using MediatR;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Notes.Infrastructure.Database;
 using Notes.Infrastructure.Http;

@@ -1,5 +1,4 @@
 using System.Text;
-using Marten;
 using NpgsqlTypes;
 
 namespace Notes.Features.Notes;

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
-using FluentValidation;
 using Npgsql;
 using NpgsqlTypes;
 using Notes.Infrastructure.Database;

@@ -1,7 +1,6 @@
 using System.Linq.Expressions;
 using JasperFx;
 using JasperFx.MultiTenancy;
-using Marten;
 using Marten.Schema;
 using Notes.Infrastructure.Hosting;
 using Weasel.Postgresql.Tables;

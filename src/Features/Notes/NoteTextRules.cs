@@ -1,4 +1,3 @@
-using FluentValidation;
 
 namespace Notes.Features.Notes;
 

@@ -1,10 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Runtime.CompilerServices;
-using Carter;
-using FluentValidation;
-using Marten;
-using MediatR;
 using Notes.Infrastructure.Streaming;
 
 namespace Notes.Features.Notes;

@@ -1,5 +1,4 @@
 using JasperFx;
-using Marten;
 using Notes.Features.Notes;
 using Notes.Infrastructure.Hosting;
 using Npgsql;

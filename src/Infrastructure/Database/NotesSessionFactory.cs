@@ -1,4 +1,3 @@
-using Marten;
 using SessionOptions = Marten.Services.SessionOptions;
 
 namespace Notes.Infrastructure.Database;

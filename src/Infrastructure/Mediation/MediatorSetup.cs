@@ -1,5 +1,3 @@
-using FluentValidation;
-using MediatR;
 using Notes.Infrastructure.Telemetry;
 
 namespace Notes.Infrastructure.Mediation;

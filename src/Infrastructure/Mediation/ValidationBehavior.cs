@@ -1,6 +1,4 @@
-using FluentValidation;
 using FluentValidation.Results;
-using MediatR;
 
 namespace Notes.Infrastructure.Mediation;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using FluentValidation;
 using JasperFx;
 using Notes.Infrastructure.Database;
 using Notes.Infrastructure.Errors;
