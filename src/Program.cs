@@ -20,7 +20,7 @@ builder.Services
     .AddSingleton(TimeProvider.System)
     .AddSingleton<ImportSlots>()
     .AddNotesDatabase()
-    .AddNotesMediator(builder.Configuration)
+    .AddNotesMediator()
     .AddNotesJson()
     .AddNotesProblemDetails()
     .AddNotesHttp()

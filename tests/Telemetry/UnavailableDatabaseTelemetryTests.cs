@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Notes.Infrastructure.Telemetry;
 using Notes.Tests.Http;
 using Notes.Tests.Infrastructure;
 
@@ -16,7 +15,7 @@ public sealed class UnavailableDatabaseTelemetryTests(UnavailableDatabaseTelemet
     }
 
     [Fact]
-    public async Task Should_mark_the_use_case_unavailable_and_failed_and_log_it_in_the_trace()
+    public async Task Should_mark_the_request_failed_with_the_exception_and_log_it_in_the_trace()
     {
         using var client = api.CreateClient();
         var (trace, parent) = TracingTests.NewTraceParent();
@@ -34,9 +33,9 @@ public sealed class UnavailableDatabaseTelemetryTests(UnavailableDatabaseTelemet
         var lines = await RequestLogTests.LinesOfAsync(api.Console, trace);
         lines.ShouldContain(line => line.Contains("Database unavailable", StringComparison.Ordinal));
         lines.ShouldContain(line => line.Contains("GET /notes/{id:long} answered 503", StringComparison.Ordinal));
-        var useCase = api.Spans(trace).Single(span => span.Source.Name == UseCaseTelemetry.Name);
-        useCase.GetTagItem(UseCaseTelemetry.OutcomeTag).ShouldBe("unavailable");
-        useCase.Status.ShouldBe(ActivityStatusCode.Error);
-        useCase.Events.ShouldContain(@event => @event.Name == "exception");
+        var server = api.Spans(trace).Single(span => span.Kind == ActivityKind.Server);
+        server.GetTagItem("http.response.status_code").ShouldBe(503);
+        server.Status.ShouldBe(ActivityStatusCode.Error);
+        server.Events.ShouldContain(@event => @event.Name == "exception");
     }
 }

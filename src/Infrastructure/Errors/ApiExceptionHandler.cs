@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using JasperFx;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Notes.Infrastructure.Database;
 
@@ -38,7 +40,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             ConcurrencyException => Problem(
                 StatusCodes.Status409Conflict, "Conflict", "The note was changed by other requests while this one ran; send it again."),
             _ when DatabaseErrors.IsUnavailable(exception) => Unavailable(httpContext, exception),
-            _ => Unexpected(exception),
+            _ => Unexpected(httpContext, exception),
         };
 
         httpContext.Response.StatusCode = problem.Status!.Value;
@@ -101,6 +103,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     private ProblemDetails Unavailable(HttpContext httpContext, Exception exception)
     {
         LogDatabaseUnavailable(logger, DatabaseErrors.Reason(exception));
+        MarkFailed(httpContext, exception);
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Problem(
             StatusCodes.Status503ServiceUnavailable,
@@ -114,10 +117,21 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         return Problem(StatusCodes.Status503ServiceUnavailable, busy.Title, busy.Message);
     }
 
-    private ProblemDetails Unexpected(Exception exception)
+    private ProblemDetails Unexpected(HttpContext httpContext, Exception exception)
     {
         LogUnexpected(logger, exception);
+        MarkFailed(httpContext, exception);
         return Problem(StatusCodes.Status500InternalServerError, "Internal server error", "An unexpected error occurred; it has been logged.");
+    }
+
+    /// <summary>A fault of the service rather than an answer to the client: the request's span fails, with the exception.</summary>
+    private static void MarkFailed(HttpContext httpContext, Exception exception)
+    {
+        if (httpContext.Features.Get<IHttpActivityFeature>()?.Activity is { IsAllDataRequested: true } activity)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            activity.AddException(exception);
+        }
     }
 
     private static ProblemDetails Problem(int status, string title, string detail) =>

@@ -1,14 +1,13 @@
-using Notes.Infrastructure.Telemetry;
 
 namespace Notes.Infrastructure.Mediation;
 
 /// <summary>
-/// MediatR 5.1.0 has no DI extension package: this registers the mediator, every request handler
-/// of this assembly and the pipeline behaviours, in the order they wrap a handler (outermost first).
+/// MediatR 5.1.0 has no DI extension package: this registers the mediator, every request handler of this assembly,
+/// the validation behaviour and the validators.
 /// </summary>
 public static class MediatorSetup
 {
-    public static IServiceCollection AddNotesMediator(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddNotesMediator(this IServiceCollection services)
     {
         // Transient: each resolves from the request's scope and holds nothing to dispose, so the scope keeps no
         // record of them; only the session a handler takes is scoped, and disposed with the request.
@@ -20,12 +19,6 @@ public static class MediatorSetup
             .AddClasses(classes => classes.AssignableTo(typeof(IRequestHandler<,>)), publicOnly: false)
             .AsImplementedInterfaces()
             .WithTransientLifetime());
-
-        // Use-case telemetry wraps validation, so that a broken rule is measured as the use case's outcome.
-        if (TelemetrySettings.From(configuration).Enabled)
-        {
-            services.AddSingleton(typeof(IPipelineBehavior<,>), typeof(UseCaseTelemetryBehavior<,>));
-        }
 
         services.AddSingleton(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
 

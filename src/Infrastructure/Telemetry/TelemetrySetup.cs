@@ -5,9 +5,10 @@ using OpenTelemetry.Trace;
 namespace Notes.Infrastructure.Telemetry;
 
 /// <summary>
-/// OpenTelemetry for the API: metrics of requests, use cases, the Npgsql pool, Kestrel and the runtime, served at
+/// OpenTelemetry for the API: metrics of requests, the Npgsql pool, Kestrel and the runtime, served at
 /// <c>/metrics</c> in the Prometheus text format (and sent over OTLP when an endpoint is configured); traces of
-/// requests, use cases and database commands when they have somewhere to go (see <see cref="TelemetrySettings"/>).
+/// requests and database commands when they have somewhere to go (see <see cref="TelemetrySettings"/>). A route is
+/// one use case and a status one outcome, so ASP.NET Core's request metrics and spans say what a use case did.
 /// </summary>
 public static class TelemetrySetup
 {
@@ -17,7 +18,6 @@ public static class TelemetrySetup
     /// <summary>The meters exported; each one emits only while something listens, so none costs more unlisted.</summary>
     private static readonly string[] Meters =
     [
-        UseCaseTelemetry.Name,
         "Microsoft.AspNetCore.Hosting", // http.server.request.duration by route, method and status; active requests
         "Microsoft.AspNetCore.Server.Kestrel", // connections
         "Microsoft.AspNetCore.Diagnostics", // exceptions the exception handler met
@@ -27,7 +27,7 @@ public static class TelemetrySetup
 
     /// <summary>
     /// Npgsql's measurements of every command: left out, as they cost more on the hot path than they tell beyond the
-    /// use-case durations (a query is one command), and an instrument no view keeps is never recorded at all.
+    /// request durations (a request runs one statement), and an instrument no view keeps is never recorded at all.
     /// </summary>
     private static readonly string[] PerCommandInstruments =
     [
@@ -48,7 +48,6 @@ public static class TelemetrySetup
             return builder;
         }
 
-        builder.Services.AddSingleton<UseCaseMetrics>();
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(
                 serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? ServiceName,
@@ -74,7 +73,6 @@ public static class TelemetrySetup
                 tracing
                     .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SampleRatio)))
                     .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsInfrastructure(context.Request.Path))
-                    .AddSource(UseCaseTelemetry.Name)
                     .AddSource("Npgsql");
                 if (settings.ExportOtlp)
                 {
