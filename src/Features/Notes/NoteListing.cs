@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
-using Notes.Infrastructure.Database;
 
 namespace Notes.Features.Notes;
 
@@ -69,7 +68,7 @@ internal static class NoteListing
             if (!string.IsNullOrEmpty(Search))
             {
                 // the very expression of the full-text index, so that the index serves it
-                conditions.Add($"to_tsvector('{MartenSetup.TextSearchConfig}'::regconfig, {table.Data} ->> 'text') @@ {TsQuery(parameters, Search)}");
+                conditions.Add($"to_tsvector('{NoteRegistry.TextSearchConfig}'::regconfig, {table.Data} ->> 'text') @@ {TsQuery(parameters, Search)}");
             }
 
             if (withCursor && After is not null)
@@ -170,7 +169,7 @@ internal static class NoteListing
     /// form quotes each lexeme as tsquery's input does, and no lexeme holds a space.
     /// </summary>
     private static string Lexemes(string text) =>
-        $"replace(strip(to_tsvector('{MartenSetup.TextSearchConfig}'::regconfig, {text}))::text, ''' ''', ''' & ''')";
+        $"replace(strip(to_tsvector('{NoteRegistry.TextSearchConfig}'::regconfig, {text}))::text, ''' ''', ''' & ''')";
 
     /// <summary>A text as one quoted lexeme of tsquery's input syntax, taken as it is (backslashes and quotes escaped).</summary>
     private static string Quoted(string text) => $@"'''' || replace(replace({text}, '\', '\\'), '''', '''''') || ''''";

@@ -1,15 +1,11 @@
 using JasperFx;
 using Notes.Features.Notes;
-using NpgsqlTypes;
 using Weasel.Core;
 
 namespace Notes.Infrastructure.Database;
 
 public static class MartenSetup
 {
-    /// <summary>The text search configuration of the notes' full-text index and of every search (see docs/api.md).</summary>
-    public const string TextSearchConfig = "simple";
-
     /// <summary>The commands' pool's name in metrics (Npgsql names it after its connection string otherwise).</summary>
     public const string PoolName = "notes";
 
@@ -45,20 +41,7 @@ public static class MartenSetup
 
                 // Stored JSON is the wire JSON: camelCase System.Text.Json on both sides.
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-                // Integer ids come from Marten's HiLo table (see HiLoIds); IRevisioned adds the numeric revision behind ETags.
-                // completed, createdAt and updatedAt are also columns (readable in adminer); the text has a full-text
-                // index. The lists order by (column, id) and continue after a row value (column, id) > (at, id): each
-                // order has an index of exactly those columns, also behind completed, so that a page starts from an
-                // index range scan and never re-reads the notes that share a timestamp (see NoteListing).
-                options.Schema.For<Note>()
-                    .Duplicate(note => note.Completed)
-                    .Duplicate(note => note.CreatedAt, pgType: "timestamptz", dbType: NpgsqlDbType.TimestampTz)
-                    .Duplicate(note => note.UpdatedAt, pgType: "timestamptz", dbType: NpgsqlDbType.TimestampTz)
-                    .Index([note => note.CreatedAt, note => note.Id])
-                    .Index([note => note.UpdatedAt, note => note.Id])
-                    .Index([note => note.Completed, note => note.CreatedAt, note => note.Id])
-                    .Index([note => note.Completed, note => note.UpdatedAt, note => note.Id])
-                    .FullTextIndex(TextSearchConfig, note => note.Text);
+                options.Schema.Include<NoteRegistry>();
                 options.Logger(new StatementLogger(provider.GetRequiredService<ILogger<IDocumentStore>>()));
                 options.ConfigurePolly(StatementRetries.Configure);
                 // The schema is applied once at start-up (DatabaseStartup), never lazily on a request's path.
