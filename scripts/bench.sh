@@ -9,14 +9,16 @@
 # .artifacts/bench-reference/COMMIT (kept between runs); its schema is older (int ids, the public schema), so it gets a
 # database of its own seeded through its own POST /notes/import with the same notes. Before anything is measured,
 # bench/parity.py checks that the baseline answers byte for byte as the API does, and that the reference answers as
-# the API does but for timestamps (a difference is shown, and stops the bench unless BENCH_REFERENCE_DIFFERS=1).
+# the API does but for timestamps and what the contract changed since (parity.py's KNOWN); another difference is shown,
+# and stops the bench unless BENCH_REFERENCE_DIFFERS=1.
 # Then, scenario by scenario of the main ones, wrk puts the API, the reference, the baseline and the API again under
 # the same load in turn (the API first and last, the other two in an order that alternates), and pgbench runs the
 # same statements on PostgreSQL alone: the API's two runs give its own swing, which the reference's figures are judged
 # against. A second pass does the same with the API started with Telemetry__Enabled=false (run once) and the baseline,
-# on fresh copies of the databases; the reference is measured in the first pass only. Over 1,000,000 notes: the first page, and the last by cursor and by offset, beside the first page over
-# 1,000 notes; the whole export (GET /notes/all) beside psql \copy; the peak memory of hostile imports
-# (bench/hostile-import.bench.sh). And process start to the first 200.
+# on fresh copies of the databases; the reference is measured in the first pass only. Over 1,000,000 notes: the first
+# page, and the last by cursor and by offset, beside the first page over 1,000 notes; the whole export (GET /notes/all)
+# beside psql \copy; the peak memory of hostile imports (bench/hostile-import.bench.sh). And process start to the
+# first 200.
 # Writes .artifacts/bench/{results.md,results.json,bench.svg} (raw outputs in .artifacts/bench/raw, service logs in
 # .artifacts/bench/logs); BENCH_DOCS=1 also copies the tables and the chart into docs/.
 #
@@ -124,8 +126,8 @@ url_of() {
 service_of() { echo "${1%-again}"; } # the process a target's runs go to
 
 # The command line that starts a target on a database: the API (as shipped, telemetry on), the API with
-# Telemetry__Enabled=false, the baseline, or the reference. The seed's db_* variables would override parts of the connection string
-# (make exports db_port), so they are cleared.
+# Telemetry__Enabled=false, the baseline, or the reference. The seed's db_* variables would override parts of the
+# connection string (make exports db_port), so they are cleared.
 service_command() { # TARGET DATABASE
   local target=$1 database=$2
   local -a command=(env -u db_host -u db_port -u db_name -u db_user -u db_pass -u ssl_mode)
@@ -234,7 +236,8 @@ measure() { # GROUP NAME LABEL CONNECTIONS PATH [LUA]
   done
   say "    $variant / baseline: $(rps_ratio "$raw/$name.$variant.$pass.wrk.txt" "$raw/$name.baseline.$pass.wrk.txt")"
   [ -z "${pids[reference]:-}" ] || [ "$group" != main ] \
-    || say "    $variant / reference: $(rps_ratio "$raw/$name.$variant.$pass.wrk.txt" "$raw/$name.reference.$pass.wrk.txt"), $variant again / reference: $(rps_ratio "$raw/$name.$variant-again.$pass.wrk.txt" "$raw/$name.reference.$pass.wrk.txt")"
+    || say "    $variant / reference: $(rps_ratio "$raw/$name.$variant.$pass.wrk.txt" "$raw/$name.reference.$pass.wrk.txt")," \
+      "$variant again / reference: $(rps_ratio "$raw/$name.$variant-again.$pass.wrk.txt" "$raw/$name.reference.$pass.wrk.txt")"
 }
 
 # --- the scenarios ----------------------------------------------------------------------------------------------
