@@ -104,7 +104,7 @@ docs-csp-check: $(DB) ## check in headless Chromium that /docs works under the A
 	@scripts/ensure-packages.sh chromium
 	scripts/docs-csp-check.sh
 
-bench: $(DB) ## the API beside a bare ASP.NET Core + Npgsql baseline and PostgreSQL alone (about 11 min; BENCH_BIG=0 for a quick run), then the cluster with 1, 2 and 3 instances (about 4 min); tables + charts in .artifacts/bench
+bench: $(DB) ## the API beside a bare ASP.NET Core + Npgsql baseline, PostgreSQL alone and an earlier build of the API (BENCH_REFERENCE) (about 14 min; BENCH_BIG=0 for a quick run), then the cluster with 1, 2 and 3 instances (about 4 min); tables + charts in .artifacts/bench
 	@scripts/ensure-packages.sh wrk
 	scripts/bench.sh
 	deploy/cluster/bench.sh

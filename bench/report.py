@@ -8,8 +8,9 @@ import statistics
 import sys
 from pathlib import Path
 
-TARGETS = {"baseline": "Baseline", "api": "API", "api-notel": "API, telemetry off", "postgres": "PostgreSQL alone"}
-COLORS = {"baseline": "#9e9e9e", "api": "#3f51b5", "api-notel": "#90caf9", "postgres": "#66bb6a"}
+TARGETS = {"baseline": "Baseline", "api": "API", "api-notel": "API, telemetry off", "reference": "Reference (an earlier API)",
+           "postgres": "PostgreSQL alone"}
+COLORS = {"baseline": "#9e9e9e", "api": "#3f51b5", "api-notel": "#90caf9", "reference": "#ffa726", "postgres": "#66bb6a"}
 HOSTILE = {"empty": "notes that break a rule (`{}`)", "padded": "good notes padded with a 60 KB unknown member"}
 TO_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
@@ -72,12 +73,63 @@ def ratio(a, b, key="rps"):
 
 def failures(results):
     return " / ".join(f"{r['non2xx']}" + (f" (+{r['errors']} errors)" if r["errors"] else "")
-                      for r in (results.get(t) for t in ("baseline", "api", "baseline-2", "api-notel")) if r)
+                      for r in (results.get(t) for t in ("baseline", "api", "baseline-2", "api-notel", "api-again", "reference")) if r)
 
 
 def off_baseline(results):
     """The baseline run the API with telemetry off is compared with: the one of its own pass."""
     return results.get("baseline-2") or results.get("baseline")
+
+
+def swing(a, b, key):
+    """How far two runs of the same build apart are, relative to their mean."""
+    return abs(a[key] - b[key]) / ((a[key] + b[key]) / 2) if a.get(key) and b.get(key) else None
+
+
+def against_reference(scenario):
+    """The API (the mean of its two runs in pass 1) beside the reference, and whether it is slower than the reference by
+    more than its own swing: in requests/s, or in p99. None without the reference's and both of the API's runs."""
+    r = scenario["results"]
+    first, again, reference = r.get("api"), r.get("api-again"), r.get("reference")
+    if not (first and again and reference and reference["rps"] and reference["p99"]):
+        return None
+    api = {key: (first[key] + again[key]) / 2 for key in ("rps", "p99")}
+    result = {"api": api, "reference": {key: reference[key] for key in ("rps", "p99")},
+              "swing": {key: swing(first, again, key) for key in ("rps", "p99")},
+              "ratio": {"rps": api["rps"] / reference["rps"], "p99": api["p99"] / reference["p99"]}}
+    slower = []
+    if result["ratio"]["rps"] < 1 - result["swing"]["rps"]:
+        slower.append("req/s")
+    if result["ratio"]["p99"] > 1 + result["swing"]["p99"]:
+        slower.append("p99")
+    result["slower"] = slower
+    return result
+
+
+def reference_table(settings, main):
+    compared = [(s, against_reference(s)) for s in main]
+    compared = [(s, c) for s, c in compared if c]
+    if not compared:
+        return []
+    lines = [f"The API beside the reference, the API as it was at commit {settings.get('reference', '?')} "
+             f"({settings.get('reference_date', '?')}), in the first pass: the API ran first and last in each scenario, the "
+             "reference and the baseline between its two runs. The API's figures are the mean of its two runs; its own swing "
+             "is how far those two runs are apart, relative to their mean. A scenario is flagged **slower** when the API's "
+             "requests/s are below the reference's by more than that swing, or its p99 above the reference's by more than "
+             "its p99's swing.", "",
+             "| Scenario | API req/s (run 1 / run 2) | Reference req/s | API ÷ reference | own swing | API p99 (ms) | Reference p99 (ms) | API p99 ÷ reference p99 | own p99 swing | verdict |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for s, c in compared:
+        r = s["results"]
+        verdict = f"**slower** ({', '.join(c['slower'])})" if c["slower"] else "within the swing or faster"
+        lines.append(f"| {s['label']} ({s['connections']} connections) | {c['api']['rps']:,.0f} ({r['api']['rps']:,.0f} / "
+                     f"{r['api-again']['rps']:,.0f}) | {c['reference']['rps']:,.0f} | **{c['ratio']['rps']:.2f}** | "
+                     f"{c['swing']['rps']:.0%} | {c['api']['p99']:.1f} | {c['reference']['p99']:.1f} | {c['ratio']['p99']:.2f} | "
+                     f"{c['swing']['p99']:.0%} | {verdict} |")
+    slower = [s["label"] + f" ({s['connections']})" for s, c in compared if c["slower"]]
+    lines += ["", (f"Slower than the reference beyond the API's own swing: {'; '.join(slower)}." if slower else
+                   "No scenario is slower than the reference beyond the API's own swing."), ""]
+    return lines
 
 
 def tables(settings, scenarios, cold, exports, hostile):
@@ -94,7 +146,7 @@ def tables(settings, scenarios, cold, exports, hostile):
         lines += ["Requests/s and p50 / p99 latency under wrk, the API and the baseline in turn. The API with telemetry off ran in a "
                   "second pass, in turn with the baseline again (its ratio is to that run of the baseline, in brackets). PostgreSQL "
                   "alone runs the baseline's statements under pgbench with as many clients. Non-2xx: baseline / API (/ baseline / "
-                  "API with telemetry off).", "",
+                  "API with telemetry off / the API's second run / the reference, where they ran).", "",
                   "| Scenario | Baseline | API | API / baseline | API p99 / baseline p99 | API, telemetry off | off / baseline | PostgreSQL alone | non-2xx |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for s in main:
@@ -106,6 +158,7 @@ def tables(settings, scenarios, cold, exports, hostile):
                          f"**{ratio(r.get('api'), r.get('baseline'))}** | {ratio(r.get('api'), r.get('baseline'), 'p99')} | "
                          f"{cell(r.get('api-notel'))} | {off} | {cell(r.get('postgres'))} | {failures(r)} |")
         lines.append("")
+        lines += reference_table(settings, main)
     deep = [s for s in scenarios if s["group"] == "deep"]
     if deep:
         first = deep[0]["results"]
@@ -169,7 +222,7 @@ def chart(settings, scenarios, cold, exports, hostile):
         rows = []
         for s in main:
             bars = []
-            for target in ("api", "api-notel"):
+            for target in ("api", "api-notel", "reference"):
                 result, baseline = s["results"].get(target), (off_baseline(s["results"]) if target == "api-notel" else s["results"].get("baseline"))
                 if result and baseline and baseline["rps"]:
                     value = result["rps"] / baseline["rps"]
@@ -232,6 +285,9 @@ def main():
     settings, scenarios, cold, exports, hostile = read(out)
     markdown = tables(settings, scenarios, cold, exports, hostile)
     (out / "results.md").write_text(markdown)
+    for scenario in scenarios:
+        if scenario["group"] == "main" and (compared := against_reference(scenario)):
+            scenario["against_reference"] = compared
     (out / "results.json").write_text(json.dumps({"settings": settings, "scenarios": scenarios, "cold_start_ms": cold,
                                                   "exports": exports, "hostile_imports": hostile}, indent=2) + "\n")
     (out / "bench.svg").write_text(chart(settings, scenarios, cold, exports, hostile))

@@ -4,13 +4,21 @@
 #
 # Both services are Release builds on 127.0.0.1 (the baseline on 5088, the API on 5089), each on a database of its own
 # on the one PostgreSQL (NOTES_DB_PORT), with the same content: the API seeds a database through POST /notes/import,
-# and each service gets a copy of it (create database ... template ...). Before anything is measured, bench/parity.py
-# checks that the baseline answers byte for byte as the API does. Then, scenario by scenario, wrk puts the API and
-# the baseline under the same load in turn (the order alternates), and pgbench runs the same statements on
-# PostgreSQL alone. A second pass does the same with the API started with Telemetry__Enabled=false, on fresh copies
-# of the databases. Over 1,000,000 notes: the first page, and the last by cursor and by offset, beside the first page over
-# 1,000 notes; the whole export (GET /notes/all) beside psql \copy; the peak memory of hostile imports
-# (bench/hostile-import.bench.sh). And process start to the first 200.
+# and each service gets a copy of it (create database ... template ...). A third, the reference (5087), is the API as
+# it was at an earlier commit (BENCH_REFERENCE), built in Release from this repository's history into
+# .artifacts/bench-reference/COMMIT (kept between runs); its schema is older (int ids, the public schema), so it gets a
+# database of its own seeded through its own POST /notes/import with the same notes. Before anything is measured,
+# bench/parity.py checks that the baseline answers byte for byte as the API does, and that the reference answers as
+# the API does but for timestamps and what the contract changed since (parity.py's KNOWN); another difference is shown,
+# and stops the bench unless BENCH_REFERENCE_DIFFERS=1.
+# Then, scenario by scenario of the main ones, wrk puts the API, the reference, the baseline and the API again under
+# the same load in turn (the API first and last, the other two in an order that alternates), and pgbench runs the
+# same statements on PostgreSQL alone: the API's two runs give its own swing, which the reference's figures are judged
+# against. A second pass does the same with the API started with Telemetry__Enabled=false (run once) and the baseline,
+# on fresh copies of the databases; the reference is measured in the first pass only. Over 1,000,000 notes: the first
+# page, and the last by cursor and by offset, beside the first page over 1,000 notes; the whole export (GET /notes/all)
+# beside psql \copy; the peak memory of hostile imports (bench/hostile-import.bench.sh). And process start to the
+# first 200.
 # Writes .artifacts/bench/{results.md,results.json,bench.svg} (raw outputs in .artifacts/bench/raw, service logs in
 # .artifacts/bench/logs); BENCH_DOCS=1 also copies the tables and the chart into docs/.
 #
@@ -29,6 +37,9 @@
 #   BENCH_POOL=50             Maximum Pool Size of both services (the shared PostgreSQL allows 200 connections)
 #   BENCH_LOG_LEVEL=Warning   Logging__LogLevel__Default of both services
 #   BENCH_SCENARIOS="..."     only these main scenarios (read-one list filtered create update patch high)
+#   BENCH_REFERENCE=99579d9   the commit built and measured as the reference in the main scenarios' first pass (the
+#                             main branch when issue #16 was filed); empty leaves the reference (and the API's second
+#                             run of each scenario) out
 #
 # Modular: each scenario is a function, and bench_phases lists the phases that run. A script that adds a part (a
 # cluster, say) sources this file with BENCH_LIBRARY=1 to get the functions without running anything, or drops a file
@@ -52,9 +63,11 @@ cold_runs=${BENCH_COLD_RUNS:-5}
 pool=${BENCH_POOL:-50}
 log_level=${BENCH_LOG_LEVEL:-Warning}
 scenarios=${BENCH_SCENARIOS:-read-one list filtered create update patch high}
+reference=${BENCH_REFERENCE-99579d9}
 db_port=${NOTES_DB_PORT:-5432}
 api_port=5089
 baseline_port=5088
+reference_port=5087
 out=.artifacts/bench
 raw=$out/raw
 export BENCH_NOTES=$notes
@@ -66,6 +79,7 @@ patch_json='{"updatedAt":"2026-11-25T00:00:00.123456Z","completed":true}'
 
 api_dll=bin/Release/net10.0/Notes.dll
 baseline_dll=bench/Baseline/bin/Release/net10.0/Notes.Baseline.dll
+reference_dir=        # the reference's sources and build, once build_reference has resolved the commit
 pgbench=$(ls -d /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -1 || true)
 [ -x "$pgbench" ] || pgbench=$(command -v pgbench || true)
 
@@ -101,19 +115,30 @@ connection_string() { echo "Host=127.0.0.1;Port=$db_port;Database=$(db_name "$1"
 
 # --- services ---------------------------------------------------------------------------------------------------
 
-url_of() { [ "$1" = baseline ] && echo "http://127.0.0.1:$baseline_port" || echo "http://127.0.0.1:$api_port"; }
+url_of() {
+  case $1 in
+    baseline) echo "http://127.0.0.1:$baseline_port" ;;
+    reference) echo "http://127.0.0.1:$reference_port" ;;
+    *) echo "http://127.0.0.1:$api_port" ;; # api, api-notel, and api-again (the API's second run of a scenario)
+  esac
+}
+
+service_of() { echo "${1%-again}"; } # the process a target's runs go to
 
 # The command line that starts a target on a database: the API (as shipped, telemetry on), the API with
-# Telemetry__Enabled=false, or the baseline. The seed's db_* variables would override parts of the connection string
-# (make exports db_port), so they are cleared.
+# Telemetry__Enabled=false, the baseline, or the reference. The seed's db_* variables would override parts of the
+# connection string (make exports db_port), so they are cleared.
 service_command() { # TARGET DATABASE
   local target=$1 database=$2
-  local -a command=(env -u db_host -u db_port -u db_name -u db_user -u db_pass -u ssl_mode
-    "ConnectionStrings__Notes=$(connection_string "$database")" "Logging__LogLevel__Default=$log_level" DOTNET_NOLOGO=1)
+  local -a command=(env -u db_host -u db_port -u db_name -u db_user -u db_pass -u ssl_mode)
+  # the reference from its own folder (its appsettings.json), in the public schema its statements name
+  [ "$target" != reference ] || command+=(-u Database__Schema --chdir="$reference_dir")
+  command+=("ConnectionStrings__Notes=$(connection_string "$database")" "Logging__LogLevel__Default=$log_level" DOTNET_NOLOGO=1)
   case $target in
     api) command+=(dotnet "$api_dll" --urls "$(url_of api)") ;;
     api-notel) command+=(Telemetry__Enabled=false dotnet "$api_dll" --urls "$(url_of api)") ;;
     baseline) command+=(dotnet "$baseline_dll" --urls "$(url_of baseline)") ;;
+    reference) command+=(dotnet "$reference_dir/bin/Release/net10.0/Notes.dll" --urls "$(url_of reference)") ;;
     *) die "unknown target $target" ;;
   esac
   printf '%s\n' "${command[@]}"
@@ -121,7 +146,7 @@ service_command() { # TARGET DATABASE
 
 start() { # TARGET DATABASE
   local target=$1 database=$2 other
-  for other in $([ "$target" = baseline ] && echo baseline || echo api api-notel); do # one service per port
+  for other in $(case $target in baseline | reference) echo "$target" ;; *) echo api api-notel ;; esac); do # one service per port
     [ -z "${pids[$other]:-}" ] || die "$(url_of "$target") is already served by $other"
   done
   mapfile -t command < <(service_command "$target" "$database")
@@ -165,13 +190,14 @@ wrk_run() { # NAME TARGET CONNECTIONS PATH [LUA]
   file=$raw/$name.$target.$pass.wrk.txt
   local -a args=(-t"$threads" --timeout 10s --latency)
   [ -z "$script" ] || args+=(-s "$script")
-  local url
+  local url service
   url=$(url_of "$target")$path
-  if [ "${fresh[$target]:-0}" = 1 ]; then
+  service=$(service_of "$target")
+  if [ "${fresh[$service]:-0}" = 1 ]; then
     # a process just started runs unoptimised code (and Marten generates its own) until it has seen some traffic:
     # warm it at the ordinary load first, so that no scenario measures a start-up
     wrk "${args[@]}" -c"$((conns < connections ? conns : connections))" -d"${warmup}s" "$url" >/dev/null
-    fresh[$target]=0
+    fresh[$service]=0
   fi
   wrk "${args[@]}" -c"$conns" -d"${warmup}s" "$url" >/dev/null
   wrk "${args[@]}" -c"$conns" -d"${seconds}s" "$url" >"$file"
@@ -192,16 +218,26 @@ pgbench_run() { # NAME SQL DATABASE CLIENTS [pgbench -D definitions...]: pass 1 
 }
 
 # One scenario under wrk: the pass's API variant and the baseline in turn, which first alternating with each scenario.
+# With the reference running (main scenarios, pass 1): the API, then the reference and the baseline in an order that
+# alternates, then the API again, whose two runs measure its own swing.
 measure() { # GROUP NAME LABEL CONNECTIONS PATH [LUA]
   local group=$1 name=$2 label=$3 conns=$4 path=$5 script=${6:-} order
   [ "$pass" != 1 ] || record scenario "$name" "$group" "$label" "$conns"
   say "$label: $conns connections, ${seconds} s each (after ${warmup} s of warm-up)"
-  order=("$variant" baseline)
-  [ $((runs++ % 2)) = 0 ] || order=(baseline "$variant")
+  if [ "$group" = main ] && [ -n "${pids[reference]:-}" ]; then
+    order=("$variant" reference baseline "$variant-again")
+    [ $((runs++ % 2)) = 0 ] || order=("$variant" baseline reference "$variant-again")
+  else
+    order=("$variant" baseline)
+    [ $((runs++ % 2)) = 0 ] || order=(baseline "$variant")
+  fi
   for target in "${order[@]}"; do
     wrk_run "$name" "$target" "$conns" "$path" "$script"
   done
   say "    $variant / baseline: $(rps_ratio "$raw/$name.$variant.$pass.wrk.txt" "$raw/$name.baseline.$pass.wrk.txt")"
+  [ -z "${pids[reference]:-}" ] || [ "$group" != main ] \
+    || say "    $variant / reference: $(rps_ratio "$raw/$name.$variant.$pass.wrk.txt" "$raw/$name.reference.$pass.wrk.txt")," \
+      "$variant again / reference: $(rps_ratio "$raw/$name.$variant-again.$pass.wrk.txt" "$raw/$name.reference.$pass.wrk.txt")"
 }
 
 # --- the scenarios ----------------------------------------------------------------------------------------------
@@ -211,6 +247,27 @@ build() {
   dotnet build Notes.csproj -c Release --nologo -v quiet >"$out/logs/build.log" 2>&1 \
     && dotnet build bench/Baseline/Baseline.csproj -c Release --nologo -v quiet >>"$out/logs/build.log" 2>&1 \
     || { tail -20 "$out/logs/build.log" >&2; die "the build failed (log: $out/logs/build.log)"; }
+  build_reference
+}
+
+# The reference: the commit BENCH_REFERENCE of this repository, extracted (git archive) and built in Release in a
+# folder of its own under .artifacts/bench-reference, which later runs reuse.
+build_reference() {
+  [ -n "$reference" ] || { say "no reference build (BENCH_REFERENCE is empty)"; return 0; }
+  local commit
+  commit=$(git rev-parse --verify --quiet "$reference^{commit}") \
+    || die "BENCH_REFERENCE=$reference is no commit of this repository (a shallow clone? git fetch --unshallow)"
+  reference_dir=$PWD/.artifacts/bench-reference/$commit
+  record setting reference "${commit:0:9}" reference_date "$(git log -1 --format=%cs "$commit")"
+  if [ -f "$reference_dir/bin/Release/net10.0/Notes.dll" ]; then
+    say "the reference: commit ${commit:0:9} ($(git log -1 --format=%cs "$commit")), built before in $reference_dir"
+    return 0
+  fi
+  say "building the reference: commit ${commit:0:9} ($(git log -1 --format=%cs "$commit")) in Release"
+  rm -rf "$reference_dir" && mkdir -p "$reference_dir"
+  git archive "$commit" | tar -x -C "$reference_dir"
+  dotnet build "$reference_dir/Notes.csproj" -c Release --nologo -v quiet >"$out/logs/build-reference.log" 2>&1 \
+    || { tail -20 "$out/logs/build-reference.log" >&2; rm -rf "$reference_dir"; die "the reference's build failed (log: $out/logs/build-reference.log)"; }
 }
 
 # A database NAME of COUNT notes seeded by the API through POST /notes/import, vacuumed and analysed: every service
@@ -223,6 +280,17 @@ seed_database() { # NAME COUNT
   /usr/bin/python3 scripts/seed.py "$(url_of api)" "$total" 2>&1 | tr '\r' '\n' | tail -1 | sed 's/^/    /'
   stop api
   sql -d "$(db_name "$name")" -c "vacuum analyze mt_doc_note"
+}
+
+# The reference's database: COUNT notes through its own POST /notes/import (the same notes: scripts/seed.py's are the
+# same on every run), in the schema it made at its start.
+seed_reference() { # COUNT
+  db_create reference
+  start reference reference
+  say "seeding $(count "$1") notes through the reference's POST /notes/import"
+  /usr/bin/python3 scripts/seed.py "$(url_of reference)" "$1" 2>&1 | tr '\r' '\n' | tail -1 | sed 's/^/    /'
+  stop reference
+  sql -d "$(db_name reference)" -c "vacuum analyze public.mt_doc_note"
 }
 
 # Starts the pass's API variant and the baseline, each on a fresh copy of TEMPLATE.
@@ -260,11 +328,18 @@ scenario_cold_start() { # DATABASE
 }
 
 scenario_parity() {
-  say "parity: the baseline must answer as the API does"
   local status=0
-  /usr/bin/python3 bench/parity.py "$(url_of "$variant")" "$(url_of baseline)" "$notes" >"$out/parity.txt" 2>&1 || status=$?
+  local -a services=("$(url_of "$variant")" "$(url_of baseline)" "$notes")
+  [ -z "${pids[reference]:-}" ] || services+=("$(url_of reference)")
+  say "parity: the baseline must answer as the API does${pids[reference]:+, and the reference too (timestamps aside)}"
+  /usr/bin/python3 bench/parity.py "${services[@]}" >"$out/parity.txt" 2>&1 || status=$?
   sed 's/^/    /' "$out/parity.txt"
-  [ "$status" = 0 ] || die "the baseline and the API answer differently: measuring them side by side would mean nothing"
+  case $status in
+    0) ;;
+    2) [ "${BENCH_REFERENCE_DIFFERS:-}" = 1 ] \
+         || die "the reference answers differently from the API (above); BENCH_REFERENCE_DIFFERS=1 measures them side by side all the same" ;;
+    *) die "the baseline and the API answer differently: measuring them side by side would mean nothing" ;;
+  esac
 }
 
 scenario_read_one() {
@@ -307,6 +382,7 @@ scenario_high() {
 phase_main() {
   say "phase: $(count "$notes") notes"
   seed_database seed "$notes"
+  [ -z "$reference" ] || seed_reference "$notes"
   db_create pg seed
   sql -d "$(db_name pg)" -c "create sequence bench_ids start 100000000"
   scenario_cold_start seed
@@ -314,8 +390,10 @@ phase_main() {
   [ "$telemetry_off" = 0 ] || passes+=(api-notel)
   for variant in "${passes[@]}"; do
     pass=$([ "$variant" = api ] && echo 1 || echo 2)
-    say "pass $pass: $([ "$pass" = 1 ] && echo "the API as shipped" || echo "the API with Telemetry__Enabled=false") and the baseline"
+    say "pass $pass: $([ "$pass" = 1 ] && echo "the API as shipped" || echo "the API with Telemetry__Enabled=false") and the baseline$([ "$pass" != 1 ] || [ -z "$reference" ] || echo ", and the reference")"
     start_pass seed
+    # the reference, beside the API as shipped (pass 1) only: on its database as seeded, which only pass 1 writes to
+    [ "$pass" != 1 ] || [ -z "$reference" ] || start reference reference
     [ "$pass" != 1 ] || scenario_parity
     for scenario in $scenarios; do
       declare -F "scenario_${scenario//-/_}" >/dev/null || die "unknown scenario $scenario"

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from httpclient import Connection, HttpError, once  # noqa: E402
 
 STATE, OUT = Path(sys.argv[1]), Path(sys.argv[2])
-SCHEMA = os.environ.get("Database__Schema") or "public"  # the instances', which they inherit from cluster.sh
+SCHEMA = (STATE / "schema").read_text().strip()  # the instances', which cluster.sh up wrote down
 LB = ("127.0.0.1", 5000)
 INSTANCES = {"api1": 5200, "api2": 5201, "api3": 5202}
 NODES = {"pg1": (5441, 8008), "pg2": (5442, 8009)}

@@ -243,6 +243,7 @@ start_instance() {
   start "api$n" "$state/api/api$n.log" env --chdir="$state/app" -u db_host -u db_port -u db_name -u db_user -u db_pass -u ssl_mode \
     ConnectionStrings__Notes="$(connection_string primary)" \
     ConnectionStrings__NotesQueries="$(connection_string prefer-standby)" \
+    Database__Schema="$(cat "$state/schema")" \
     ASPNETCORE_ENVIRONMENT=Production Shutdown__DrainSeconds=8 \
     DOTNET_gcServer=0 \
     dotnet "$state/app/Notes.dll" --urls "http://127.0.0.1:${api_ports[$i]}"
@@ -354,6 +355,9 @@ up() {
   mkdir -p "$state"
   write_files
   owner_reaches
+  # The schema of the instances, whichever shell starts one later (the supervisor, a restart) or reads their tables
+  # (check.py): the one make cluster was started with.
+  echo "${Database__Schema:-public}" >"$state/schema"
 
   say "publishing the API (Release)"
   dotnet publish "$repo/Notes.csproj" -c Release -o "$state/app" --nologo -v quiet >"$state/publish.log" 2>&1 \
@@ -370,7 +374,7 @@ up() {
   wait_for 120 "pg2 as synchronous standby" http_ok "http://127.0.0.1:${rest_ports[1]}/sync"
 
   start_nginx
-  say "starting ${#api_ports[@]} API instances on 127.0.0.1:${api_ports[0]}-${api_ports[-1]}"
+  say "starting ${#api_ports[@]} API instances on 127.0.0.1:${api_ports[0]}-${api_ports[-1]}, their tables in schema $(cat "$state/schema")"
   start supervisor "$state/supervisor.log" "$here/cluster.sh" supervise
   wait_for 120 "the API instances" all_ready
   wait_for 30 "nginx" http_ok "http://127.0.0.1:$lb_port/health/ready"
@@ -477,6 +481,7 @@ else:
   printf "$format" nginx "http://localhost:$lb_port" "$(alive nginx && echo running || echo DOWN)" "" \
     "$(alive nginx && memory $(tree "$(pid_of nginx)"))" ""
   echo "PostgreSQL's memory includes Patroni's; connections are client backends, the API's pools among them."
+  echo "The API's tables are in schema $(cat "$state/schema" 2>/dev/null || echo '?') of database notes."
   alive supervisor || say "the supervisor is not running: instances that exit are not started again"
 }
 

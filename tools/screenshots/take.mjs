@@ -3,7 +3,7 @@
 import { chromium } from 'playwright-core';
 import { join } from 'node:path';
 
-const { API_URL, ADMINER_URL, LOCUST_URL, PROMETHEUS_URL, LOAD_STARTED_MS, LOAD_SECONDS, DB_SERVER, DB_NAME, OUT_DIR } = process.env;
+const { API_URL, ADMINER_URL, LOCUST_URL, PROMETHEUS_URL, LOAD_STARTED_MS, LOAD_SECONDS, DB_SERVER, DB_NAME, OUT_DIR, Database__Schema } = process.env;
 const shot = (name) => ({ path: join(OUT_DIR, name), fullPage: false });
 
 const browser = await chromium.launch({
@@ -29,7 +29,7 @@ try {
   await page.fill('input[name="auth[password]"]', 'notes');
   await page.fill('input[name="auth[db]"]', DB_NAME);
   await Promise.all([page.waitForNavigation(), page.click('input[type="submit"][value="Login"]')]);
-  const table = new URLSearchParams({ pgsql: DB_SERVER, username: 'notes', db: DB_NAME, ns: 'public', select: 'mt_doc_note' });
+  const table = new URLSearchParams({ pgsql: DB_SERVER, username: 'notes', db: DB_NAME, ns: Database__Schema || 'public', select: 'mt_doc_note' });
   await page.goto(`${ADMINER_URL}/?${table}`);
   await page.getByText('Select: mt_doc_note').first().waitFor();
   await page.screenshot(shot('adminer.png'));
