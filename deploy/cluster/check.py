@@ -79,10 +79,18 @@ def sql(query, args=(), node=None):
     else:
         target = dict(host="127.0.0.1,127.0.0.1", port=",".join(str(p) for p, _ in NODES.values()),
                       target_session_attrs="read-write")
-    with psycopg2.connect(dbname="notes", user="notes", password="notes", connect_timeout=5, **target) as connection:
-        with connection.cursor() as cursor:
-            cursor.execute(query, args)
-            return cursor.fetchall()
+    # Just after a failover the old primary may accept a connection and close it while Patroni restarts it, which
+    # libpq does not take as a reason to try the next host: the check's own counting tries again, for up to 20 s.
+    for attempt in range(40):
+        try:
+            with psycopg2.connect(dbname="notes", user="notes", password="notes", connect_timeout=5, **target) as connection:
+                with connection.cursor() as cursor:
+                    cursor.execute(query, args)
+                    return cursor.fetchall()
+        except psycopg2.OperationalError:
+            if attempt == 39:
+                raise
+            time.sleep(0.5)
 
 
 def count_notes(ids, node=None):
