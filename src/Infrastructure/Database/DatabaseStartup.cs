@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using JasperFx;
 using Notes.Features.Notes;
 using Notes.Infrastructure.Hosting;
@@ -49,14 +51,25 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
                     // The lock belongs to this connection's session and ends with it.
                     await using var takeLock = new NpgsqlCommand($"select pg_advisory_lock({SchemaLockKey})", connection);
                     await takeLock.ExecuteNonQueryAsync(cancellationToken).WaitAsync(Left(), time, cancellationToken);
-                    if (await WidenIdsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken))
+                    var widened = await WidenIdsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                    if (widened)
                     {
                         LogIdsWidened(logger);
+                    }
+
+                    // Comparing the whole schema with Marten's costs more than the rest of start-up on the database:
+                    // an instance whose configured schema a successful apply already marked on the table skips it.
+                    var marker = SchemaMarker(store);
+                    if (!widened && await MarkerAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken) == marker)
+                    {
+                        LogSchemaCurrent(logger);
+                        return;
                     }
 
                     await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate)
                         .WaitAsync(Left(), time, cancellationToken);
                     var filled = await FillNewColumnsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                    await MarkAsync(connection, table, marker, cancellationToken).WaitAsync(Left(), time, cancellationToken);
                     LogSchemaReady(logger, filled);
                 }
 
@@ -129,6 +142,25 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
         return true;
     }
 
+    /// <summary>
+    /// What the schema this build configures is: a hash of Marten's creation script for it, with a version of the
+    /// steps of this class around Marten's (bump it when they change).
+    /// </summary>
+    internal static string SchemaMarker(IDocumentStore store) =>
+        "notes-schema 1 " + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(store.Storage.ToDatabaseScript())));
+
+    private static async Task<string?> MarkerAsync(NpgsqlConnection connection, NoteTable table, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("select obj_description(to_regclass($1), 'pg_class')", connection) { Parameters = { new() { Value = table.Name } } };
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    private static async Task MarkAsync(NpgsqlConnection connection, NoteTable table, string marker, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"comment on table {table.Name} is '{marker}'", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static NpgsqlException? Refusal(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
@@ -177,6 +209,9 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date ({Filled} notes given their new columns)")]
     private static partial void LogSchemaReady(ILogger logger, int filled);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date (as marked by the last instance that applied it)")]
+    private static partial void LogSchemaCurrent(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database not reachable yet ({Reason}); trying again in {Seconds:0.##} s")]
     private static partial void LogWaiting(ILogger logger, string reason, double seconds);
