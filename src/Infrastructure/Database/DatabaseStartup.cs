@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using JasperFx;
 using Notes.Features.Notes;
 using Notes.Infrastructure.Hosting;
@@ -26,6 +24,7 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
     {
         // First, as it needs no database: a mapping the notes' statements do not fit stops the API here.
         var table = NoteTable.Of(store);
+        var mark = new SchemaMark(store, table);
         var settings = DatabaseSettings.Resolve(configuration);
         var database = DatabaseSettings.Describe(settings);
         LogDatabase(logger, database);
@@ -57,20 +56,25 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
                         LogIdsWidened(logger);
                     }
 
-                    // Comparing the whole schema with Marten's costs more than the rest of start-up on the database:
-                    // an instance whose configured schema a successful apply already marked on the table skips it.
-                    var marker = SchemaMarker(store);
-                    if (!widened && await MarkerAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken) == marker)
+                    // Marten's comparison of the whole schema is skipped on a schema this build applied (see SchemaMark).
+                    var current = !widened && await mark.IsCurrentAsync(connection, cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                    if (!current)
                     {
-                        LogSchemaCurrent(logger);
-                        return;
+                        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate)
+                            .WaitAsync(Left(), time, cancellationToken);
                     }
 
-                    await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate)
-                        .WaitAsync(Left(), time, cancellationToken);
+                    // Every start, marked or not: an instance of a build from before the columns may have written notes since.
                     var filled = await FillNewColumnsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken);
-                    await MarkAsync(connection, table, marker, cancellationToken).WaitAsync(Left(), time, cancellationToken);
-                    LogSchemaReady(logger, filled);
+                    if (current)
+                    {
+                        LogSchemaMarked(logger, filled);
+                    }
+                    else
+                    {
+                        await mark.WriteAsync(connection, cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                        LogSchemaReady(logger, filled);
+                    }
                 }
 
                 return;
@@ -142,25 +146,6 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
         return true;
     }
 
-    /// <summary>
-    /// What the schema this build configures is: a hash of Marten's creation script for it, with a version of the
-    /// steps of this class around Marten's (bump it when they change).
-    /// </summary>
-    internal static string SchemaMarker(IDocumentStore store) =>
-        "notes-schema 1 " + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(store.Storage.ToDatabaseScript())));
-
-    private static async Task<string?> MarkerAsync(NpgsqlConnection connection, NoteTable table, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("select obj_description(to_regclass($1), 'pg_class')", connection) { Parameters = { new() { Value = table.Name } } };
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
-
-    private static async Task MarkAsync(NpgsqlConnection connection, NoteTable table, string marker, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand($"comment on table {table.Name} is '{marker}'", connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     private static NpgsqlException? Refusal(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
@@ -210,8 +195,8 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date ({Filled} notes given their new columns)")]
     private static partial void LogSchemaReady(ILogger logger, int filled);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date (as marked by the last instance that applied it)")]
-    private static partial void LogSchemaCurrent(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date, as this build marked it ({Filled} notes given their new columns)")]
+    private static partial void LogSchemaMarked(ILogger logger, int filled);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database not reachable yet ({Reason}); trying again in {Seconds:0.##} s")]
     private static partial void LogWaiting(ILogger logger, string reason, double seconds);
