@@ -204,11 +204,12 @@ def tables(settings, scenarios, cold, exports, hostile):
         lines.append("")
     if cold:
         lines += ["Process start to the first 200 of `GET /notes/1`.", "",
-                  "| Cold start | median (ms) | min – max (ms) | runs |", "| --- | ---: | ---: | ---: |"]
+                  "| Cold start | median (ms) | min – max (ms) | runs | median ÷ baseline's |", "| --- | ---: | ---: | ---: | ---: |"]
         for target in ("baseline", "api", "api-notel"):
             if target in cold:
                 times = cold[target]
-                lines.append(f"| {TARGETS[target]} | {statistics.median(times):,.0f} | {min(times):,.0f} – {max(times):,.0f} | {len(times)} |")
+                ratio = f"{statistics.median(times) / statistics.median(cold['baseline']):.2f}×" if cold.get("baseline") else "–"
+                lines.append(f"| {TARGETS[target]} | {statistics.median(times):,.0f} | {min(times):,.0f} – {max(times):,.0f} | {len(times)} | {ratio} |")
         lines.append("")
     return "\n".join(lines)
 

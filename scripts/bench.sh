@@ -77,8 +77,8 @@ note_json='{"id":0,"text":"Benchmark note","completed":false,"createdAt":"2026-1
 update_json='{"updatedAt":"2026-11-25T00:00:00.123456Z","text":"Benchmark note, edited","completed":true}'
 patch_json='{"updatedAt":"2026-11-25T00:00:00.123456Z","completed":true}'
 
-api_dll=bin/Release/net10.0/Notes.dll
-baseline_dll=bench/Baseline/bin/Release/net10.0/Notes.Baseline.dll
+api_dll=$out/publish/api/Notes.dll # published ReadyToRun, as the baseline (Directory.Build.props)
+baseline_dll=$out/publish/baseline/Notes.Baseline.dll
 reference_dir=        # the reference's sources and build, once build_reference has resolved the commit
 pgbench=$(ls -d /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -1 || true)
 [ -x "$pgbench" ] || pgbench=$(command -v pgbench || true)
@@ -243,9 +243,9 @@ measure() { # GROUP NAME LABEL CONNECTIONS PATH [LUA]
 # --- the scenarios ----------------------------------------------------------------------------------------------
 
 build() {
-  say "building the API and the baseline (Release)"
-  dotnet build Notes.csproj -c Release --nologo -v quiet >"$out/logs/build.log" 2>&1 \
-    && dotnet build bench/Baseline/Baseline.csproj -c Release --nologo -v quiet >>"$out/logs/build.log" 2>&1 \
+  say "publishing the API and the baseline (Release, ReadyToRun)"
+  dotnet publish Notes.csproj -c Release --use-current-runtime --self-contained false -o "$out/publish/api" --nologo -v quiet >"$out/logs/build.log" 2>&1 \
+    && dotnet publish bench/Baseline/Baseline.csproj -c Release --use-current-runtime --self-contained false -o "$out/publish/baseline" --nologo -v quiet >>"$out/logs/build.log" 2>&1 \
     || { tail -20 "$out/logs/build.log" >&2; die "the build failed (log: $out/logs/build.log)"; }
   build_reference
 }

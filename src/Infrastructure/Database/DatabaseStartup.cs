@@ -24,6 +24,7 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
     {
         // First, as it needs no database: a mapping the notes' statements do not fit stops the API here.
         var table = NoteTable.Of(store);
+        var mark = new SchemaMark(store, table);
         var settings = DatabaseSettings.Resolve(configuration);
         var database = DatabaseSettings.Describe(settings);
         LogDatabase(logger, database);
@@ -49,15 +50,31 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
                     // The lock belongs to this connection's session and ends with it.
                     await using var takeLock = new NpgsqlCommand($"select pg_advisory_lock({SchemaLockKey})", connection);
                     await takeLock.ExecuteNonQueryAsync(cancellationToken).WaitAsync(Left(), time, cancellationToken);
-                    if (await WidenIdsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken))
+                    var widened = await WidenIdsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                    if (widened)
                     {
                         LogIdsWidened(logger);
                     }
 
-                    await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate)
-                        .WaitAsync(Left(), time, cancellationToken);
+                    // Marten's comparison of the whole schema is skipped on a schema this build applied (see SchemaMark).
+                    var current = !widened && await mark.IsCurrentAsync(connection, cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                    if (!current)
+                    {
+                        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate)
+                            .WaitAsync(Left(), time, cancellationToken);
+                    }
+
+                    // Every start, marked or not: an instance of a build from before the columns may have written notes since.
                     var filled = await FillNewColumnsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken);
-                    LogSchemaReady(logger, filled);
+                    if (current)
+                    {
+                        LogSchemaMarked(logger, filled);
+                    }
+                    else
+                    {
+                        await mark.WriteAsync(connection, cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                        LogSchemaReady(logger, filled);
+                    }
                 }
 
                 return;
@@ -177,6 +194,9 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date ({Filled} notes given their new columns)")]
     private static partial void LogSchemaReady(ILogger logger, int filled);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date, as this build marked it ({Filled} notes given their new columns)")]
+    private static partial void LogSchemaMarked(ILogger logger, int filled);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database not reachable yet ({Reason}); trying again in {Seconds:0.##} s")]
     private static partial void LogWaiting(ILogger logger, string reason, double seconds);

@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+using Notes.Features.Notes;
+using Npgsql;
+
+namespace Notes.Infrastructure.Database;
+
+/// <summary>
+/// How a restart knows that the database already has the schema this build configures, and skips Marten's comparison
+/// of the whole schema, the largest database cost of start-up: a comment on the notes' table, written after a
+/// successful apply, holding a hash of Marten's creation script (every object it manages: schema, tables, indexes,
+/// the HiLo table, functions). The mark is current only while each of those objects still exists, so a dropped index
+/// or function is made again at the next start; a definition changed by hand under the same name is not seen.
+/// </summary>
+internal sealed class SchemaMark
+{
+    /// <summary>The version of <see cref="DatabaseStartup"/>'s own steps around Marten's: bump it when they change.</summary>
+    private const string Steps = "notes-schema 1";
+
+    private readonly NoteTable _table;
+    private readonly string[] _schemas;
+    private readonly string[] _names;
+
+    public SchemaMark(IDocumentStore store, NoteTable table)
+    {
+        _table = table;
+        Value = $"{Steps} {Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(store.Storage.ToDatabaseScript())))}";
+        var managed = store.Storage.AllObjects().SelectMany(schemaObject => schemaObject.AllNames()).ToArray();
+        _schemas = [.. managed.Select(name => name.Schema)];
+        _names = [.. managed.Select(name => name.Name)];
+    }
+
+    /// <summary>What this build writes on the table.</summary>
+    public string Value { get; }
+
+    public async Task<bool> IsCurrentAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            select coalesce(obj_description(to_regclass($1), 'pg_class') = $2, false)
+                and not exists (
+                    select from unnest($3::text[], $4::text[]) as managed(schema, name)
+                    where not exists (select from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = managed.schema and c.relname = managed.name)
+                      and not exists (select from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = managed.schema and p.proname = managed.name))
+            """,
+            connection)
+        {
+            Parameters = { new() { Value = _table.Name }, new() { Value = Value }, new() { Value = _schemas }, new() { Value = _names } },
+        };
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    public async Task WriteAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"comment on table {_table.Name} is '{Value}'", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
