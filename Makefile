@@ -33,9 +33,9 @@ export METRICS_PORTS
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-20s %s\n", $$1, $$2}'
 
-run: $(DB) ## restore, publish (ReadyToRun) and serve the API on http://localhost:5000 (PORT=...), with a private PostgreSQL if none is configured
-	dotnet publish Notes.csproj -c Release --use-current-runtime --self-contained false -o .artifacts/run --nologo -v quiet
-	Shutdown__DrainSeconds=0 dotnet .artifacts/run/Notes.dll --urls http://localhost:$(PORT)
+run: $(DB) ## restore, build and serve the API on http://localhost:5000 (PORT=...), with a private PostgreSQL if none is configured
+	dotnet build Notes.csproj -c Release --nologo -v quiet
+	Shutdown__DrainSeconds=0 dotnet run --no-build -c Release --project Notes.csproj --urls http://localhost:$(PORT)
 
 test: $(DB) ## build and run every test against a real PostgreSQL (results in .artifacts/test-results)
 	rm -rf $(RESULTS)

@@ -138,7 +138,7 @@ service_command() { # TARGET DATABASE
     api) command+=(dotnet "$api_dll" --urls "$(url_of api)") ;;
     api-notel) command+=(Telemetry__Enabled=false dotnet "$api_dll" --urls "$(url_of api)") ;;
     baseline) command+=(dotnet "$baseline_dll" --urls "$(url_of baseline)") ;;
-    reference) command+=(dotnet "$reference_dir/bin/Release/net10.0/Notes.dll" --urls "$(url_of reference)") ;;
+    reference) command+=(dotnet "$reference_dir/publish/Notes.dll" --urls "$(url_of reference)") ;;
     *) die "unknown target $target" ;;
   esac
   printf '%s\n' "${command[@]}"
@@ -250,8 +250,9 @@ build() {
   build_reference
 }
 
-# The reference: the commit BENCH_REFERENCE of this repository, extracted (git archive) and built in Release in a
-# folder of its own under .artifacts/bench-reference, which later runs reuse.
+# The reference: the commit BENCH_REFERENCE of this repository, extracted (git archive) and published in Release,
+# ReadyToRun as the API and the baseline are, in a folder of its own under .artifacts/bench-reference, which later runs
+# reuse.
 build_reference() {
   [ -n "$reference" ] || { say "no reference build (BENCH_REFERENCE is empty)"; return 0; }
   local commit
@@ -259,14 +260,15 @@ build_reference() {
     || die "BENCH_REFERENCE=$reference is no commit of this repository (a shallow clone? git fetch --unshallow)"
   reference_dir=$PWD/.artifacts/bench-reference/$commit
   record setting reference "${commit:0:9}" reference_date "$(git log -1 --format=%cs "$commit")"
-  if [ -f "$reference_dir/bin/Release/net10.0/Notes.dll" ]; then
+  if [ -f "$reference_dir/publish/Notes.dll" ]; then
     say "the reference: commit ${commit:0:9} ($(git log -1 --format=%cs "$commit")), built before in $reference_dir"
     return 0
   fi
-  say "building the reference: commit ${commit:0:9} ($(git log -1 --format=%cs "$commit")) in Release"
+  say "publishing the reference: commit ${commit:0:9} ($(git log -1 --format=%cs "$commit")) in Release, ReadyToRun"
   rm -rf "$reference_dir" && mkdir -p "$reference_dir"
   git archive "$commit" | tar -x -C "$reference_dir"
-  dotnet build "$reference_dir/Notes.csproj" -c Release --nologo -v quiet >"$out/logs/build-reference.log" 2>&1 \
+  dotnet publish "$reference_dir/Notes.csproj" -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true \
+    -o "$reference_dir/publish" --nologo -v quiet >"$out/logs/build-reference.log" 2>&1 \
     || { tail -20 "$out/logs/build-reference.log" >&2; rm -rf "$reference_dir"; die "the reference's build failed (log: $out/logs/build-reference.log)"; }
 }
 
