@@ -208,8 +208,8 @@ def tables(settings, scenarios, cold, exports, hostile):
         for target in ("baseline", "api", "api-notel"):
             if target in cold:
                 times = cold[target]
-                ratio = f"{statistics.median(times) / statistics.median(cold['baseline']):.2f}×" if cold.get("baseline") else "–"
-                lines.append(f"| {TARGETS[target]} | {statistics.median(times):,.0f} | {min(times):,.0f} – {max(times):,.0f} | {len(times)} | {ratio} |")
+                to_baseline = f"{statistics.median(times) / statistics.median(cold['baseline']):.2f}×" if cold.get("baseline") else "–"
+                lines.append(f"| {TARGETS[target]} | {statistics.median(times):,.0f} | {min(times):,.0f} – {max(times):,.0f} | {len(times)} | {to_baseline} |")
         lines.append("")
     return "\n".join(lines)
 
