@@ -1,4 +1,3 @@
-
 namespace Notes.Features.Notes;
 
 /// <summary>The rule every use case that writes a note's text applies to it.</summary>

@@ -1,4 +1,3 @@
-
 namespace Notes.Infrastructure.Mediation;
 
 /// <summary>
