@@ -39,6 +39,21 @@ public sealed class NoteIndexTests(NoteIndexTests.Api api) : IClassFixture<NoteI
         }
     }
 
+    [Fact]
+    public async Task Should_keep_no_index_of_a_duplicated_column_alone()
+    {
+        // Each would lead one of the (column, id) indexes and only cost writes.
+        var alone = await api.SqlAsync(
+            $"""
+            select count(*) from pg_index i
+            join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+            where i.indrelid = '{api.Table.Name}'::regclass and i.indnatts = 1
+              and a.attname in ('{api.Table.Column(note => note.Completed)}', '{api.Table.Column(note => note.CreatedAt)}', '{api.Table.Column(note => note.UpdatedAt)}')
+            """);
+
+        alone.ShouldBe(0L);
+    }
+
     [Theory]
     [InlineData("id")]
     [InlineData("-id")]

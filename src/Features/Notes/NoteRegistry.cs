@@ -5,9 +5,8 @@ using NpgsqlTypes;
 namespace Notes.Features.Notes;
 
 /// <summary>
-/// How Marten stores a note: integer ids from its HiLo table (see HiLoIds), the numeric revision behind ETags
-/// (<see cref="JasperFx.IRevisioned"/>), completed, createdAt and updatedAt also as columns (readable in adminer), and
-/// a full-text index of the text. The lists order by (column, id) and continue after a row value
+/// The columns and indexes of the notes' table: completed, createdAt and updatedAt also as columns (readable in
+/// adminer), and a full-text index of the text. The lists order by (column, id) and continue after a row value
 /// (column, id) &gt; (at, id): each order has an index of exactly those columns, also behind completed, so that a page
 /// starts from an index range scan and never re-reads the notes that share a timestamp (see <see cref="NoteListing"/>).
 /// </summary>
@@ -15,6 +14,13 @@ internal sealed class NoteRegistry : MartenRegistry
 {
     /// <summary>The text search configuration of the full-text index and of every search (see docs/api.md).</summary>
     public const string TextSearchConfig = "simple";
+
+    /// <summary>The registry and the duplicated columns it names, in the one call the store's options need.</summary>
+    public static void AddTo(StoreOptions options)
+    {
+        DuplicateColumns(options);
+        options.Schema.Include<NoteRegistry>();
+    }
 
     public NoteRegistry() =>
         For<Note>()
@@ -30,7 +36,7 @@ internal sealed class NoteRegistry : MartenRegistry
     /// one of the (column, id) indexes, which serves the same lookups, and would only cost writes (a change of a note
     /// moves updated_at, which rules out PostgreSQL's in-place update, so every index of the row is written).
     /// </summary>
-    public static void DuplicateColumns(StoreOptions options) =>
+    private static void DuplicateColumns(StoreOptions options) =>
         options.Policies.ForAllDocuments(mapping =>
         {
             if (mapping is DocumentMapping<Note> notes)

@@ -41,8 +41,7 @@ public static class MartenSetup
 
                 // Stored JSON is the wire JSON: camelCase System.Text.Json on both sides.
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-                options.Schema.Include<NoteRegistry>();
-                NoteRegistry.DuplicateColumns(options);
+                NoteRegistry.AddTo(options);
                 options.Logger(new StatementLogger(provider.GetRequiredService<ILogger<IDocumentStore>>()));
                 options.ConfigurePolly(StatementRetries.Configure);
                 // The schema is applied once at start-up (DatabaseStartup), never lazily on a request's path.
