@@ -1,4 +1,5 @@
 using Notes.Features.Notes;
+using Notes.Infrastructure.Auth;
 using Notes.Infrastructure.Database;
 using Notes.Infrastructure.Errors;
 using Notes.Infrastructure.Health;
@@ -16,6 +17,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddNotesLogging();
 builder.AddNotesTelemetry();
 builder.AddNotesHosting();
+builder.AddNotesAuth();
 builder.Services
     .AddSingleton(TimeProvider.System)
     .AddSingleton<ImportSlots>()

@@ -117,6 +117,32 @@ public sealed class StartupFailureTests
         }
     }
 
+    [Fact]
+    public async Task Should_refuse_to_start_open_when_it_would_listen_beyond_loopback()
+    {
+        var database = await TestDatabaseServer.CreateDatabaseAsync();
+        try
+        {
+            // Never bound: the refusal comes before Kestrel listens.
+            await using var api = ApiProcess.Start(new Dictionary<string, string>
+            {
+                ["ConnectionStrings:Notes"] = database,
+                ["Kestrel:Endpoints:Everyone:Url"] = "http://0.0.0.0:5999",
+            });
+
+            (await api.WaitForExitAsync(Patience)).ShouldBeTrue(api.Output);
+
+            var line = ShouldHaveFailedToStartWithOneLine(api);
+            line.ShouldContain("http://0.0.0.0:5999");
+            line.ShouldContain("Auth:AllowAnonymous=true");
+            api.Output.ShouldNotContain("Now listening");
+        }
+        finally
+        {
+            await TestDatabaseServer.DropDatabaseAsync(database);
+        }
+    }
+
     private static string ShouldHaveFailedToStartWithOneLine(ApiProcess api)
     {
         api.ExitCode.ShouldBe(1, api.Output);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Net.Http.Headers;
+using Notes.Infrastructure.Auth;
 using Notes.Infrastructure.OpenApi;
 
 namespace Notes.Features.Notes;
@@ -16,7 +17,8 @@ internal static class NoteHttp
     /// Maps every Carter module (each a notes endpoint) in one group, which tags their operations "Notes". The group has
     /// no prefix: "/notes" + "" would make the list's route "/notes/" in the metrics and the request log.
     /// </summary>
-    public static void MapNotes(this IEndpointRouteBuilder app) => app.MapGroup("").WithTags("Notes").MapCarter();
+    public static void MapNotes(this IEndpointRouteBuilder app) =>
+        app.MapGroup("").WithTags("Notes").RequireNotesCaller(app.ServiceProvider).MapCarter();
 
     /// <summary>A note with its ETag: its stored JSON, written out as it is.</summary>
     public static Utf8ContentHttpResult Json(StoredNote note, HttpResponse response)

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Notes.Infrastructure.Auth;
 using Notes.Infrastructure.Errors;
 using Notes.Infrastructure.Hosting;
 using Notes.Infrastructure.Json;
@@ -54,6 +55,8 @@ public static class HttpSetup
         // After routing, as they read the endpoint's metadata; a preflight is answered before the rate limit.
         app.UseNotesBodyLimits();
         app.UseCors();
+        // Before the rate limit, which counts a signed-in caller by owner.
+        app.UseNotesAuth();
         app.UseRateLimiter();
         app.UseRequestTimeouts();
         // Last: inside the request timeout, and after the body limit, which cannot change once the body is read.

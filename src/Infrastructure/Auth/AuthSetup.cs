@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Notes.Infrastructure.Auth;
+
+/// <summary>
+/// Bearer tokens the ASP.NET Core way: <c>AddJwtBearer</c> reads <see cref="AuthSettings.BearerSection"/> itself, so
+/// any OpenID Connect provider (Keycloak, Entra ID, Auth0) or <c>dotnet user-jwts</c> works with no setting of ours.
+/// </summary>
+public static class AuthSetup
+{
+    private const string NotesPolicy = "notes";
+
+    public static WebApplicationBuilder AddNotesAuth(this WebApplicationBuilder builder)
+    {
+        var settings = AuthSettings.From(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddHostedService<OpenModeGuard>();
+        if (!settings.Bearer)
+        {
+            return builder;
+        }
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
+        {
+            // Claims keep the names the token gives them: "sub" stays "sub".
+            options.MapInboundClaims = false;
+            // A token signed with a key the provider just published is accepted within a minute: an unknown key id
+            // fetches the keys again at most every 30 s (the default, 5 minutes, would refuse a rotated key that long).
+            options.RefreshInterval = TimeSpan.FromSeconds(30);
+            options.Events = new JwtBearerEvents
+            {
+                OnChallenge = BearerProblems.ChallengeAsync,
+                OnForbidden = BearerProblems.ForbiddenAsync,
+            };
+        });
+        builder.Services.AddSingleton<IAuthorizationHandler, ScopeHandler>();
+        builder.Services.AddAuthorizationBuilder().AddPolicy(NotesPolicy, policy =>
+        {
+            policy.RequireAuthenticatedUser();
+            if (settings.RequireScopes)
+            {
+                policy.AddRequirements(new ScopeRequirement());
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Who calls, and whether they may: in the pipeline only when a bearer scheme is configured.</summary>
+    public static WebApplication UseNotesAuth(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<AuthSettings>().Bearer)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
+
+        return app;
+    }
+
+    /// <summary>Every notes endpoint needs a caller with a valid token when a bearer scheme is configured.</summary>
+    public static TBuilder RequireNotesCaller<TBuilder>(this TBuilder builder, IServiceProvider services)
+        where TBuilder : IEndpointConventionBuilder =>
+        services.GetRequiredService<AuthSettings>().Bearer ? builder.RequireAuthorization(NotesPolicy) : builder;
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace Notes.Infrastructure.Auth;
+
+/// <summary>Reads need <c>notes:read</c> (or <c>notes:write</c>), every other method <c>notes:write</c>.</summary>
+internal sealed class ScopeRequirement : IAuthorizationRequirement;
+
+/// <summary>
+/// Scopes as RFC 9068 gives them (<c>scope</c>, space-separated) or as Entra ID does (<c>scp</c>, space-separated or
+/// one claim a scope).
+/// </summary>
+internal sealed class ScopeHandler : AuthorizationHandler<ScopeRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
+    {
+        if (context.Resource is HttpContext http)
+        {
+            var scopes = context.User.FindAll(claim => claim.Type is "scope" or "scp")
+                .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .ToHashSet(StringComparer.Ordinal);
+            var isRead = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
+            if (scopes.Contains(AuthSettings.WriteScope) || (isRead && scopes.Contains(AuthSettings.ReadScope)))
+            {
+                context.Succeed(requirement);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}
