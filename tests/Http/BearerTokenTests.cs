@@ -3,6 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 using Notes.Tests.Infrastructure;
 
@@ -14,11 +17,16 @@ namespace Notes.Tests.Http;
 /// </summary>
 public sealed class BearerTokenTests(BearerTokenTests.SignedInApi api) : IClassFixture<BearerTokenTests.SignedInApi>
 {
-    public sealed class SignedInApi : NotesApi
+    public class SignedInApi : NotesApi
     {
         private TestIssuer? _issuer;
 
         public TestIssuer Issuer => _issuer ?? throw new InvalidOperationException("The fixture is not initialised yet.");
+
+        /// <summary>Every line the API logged, authentication's own at Debug included.</summary>
+        public CapturedConsole Console => Services.GetServices<ILoggerProvider>().OfType<CapturedConsole>().Single();
+
+        protected virtual bool RequireScopes => false;
 
         /// <summary>Program reads whether a bearer scheme is configured while it composes the app.</summary>
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -28,6 +36,10 @@ public sealed class BearerTokenTests(BearerTokenTests.SignedInApi api) : IClassF
             {
                 builder.UseSetting(key, value);
             }
+
+            builder.UseSetting("Auth:RequireScopes", RequireScopes ? "true" : "false");
+            builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.Authentication", "Debug");
+            builder.ConfigureTestServices(services => services.AddSingleton<ILoggerProvider, CapturedConsole>());
         }
 
         public override async Task InitializeAsync()
@@ -44,6 +56,8 @@ public sealed class BearerTokenTests(BearerTokenTests.SignedInApi api) : IClassF
                 await _issuer.DisposeAsync();
                 _issuer = null;
             }
+
+            GC.SuppressFinalize(this);
         }
 
         public HttpClient ClientWith(string? token)
@@ -79,8 +93,8 @@ public sealed class BearerTokenTests(BearerTokenTests.SignedInApi api) : IClassF
         response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer");
     }
 
-    public static TheoryData<string> RefusedTokens => new()
-    {
+    private static readonly string[] RefusedKinds =
+    [
         "expired",
         "not yet valid",
         "signed by another key",
@@ -88,7 +102,9 @@ public sealed class BearerTokenTests(BearerTokenTests.SignedInApi api) : IClassF
         "alg none",
         "HS256 with the provider's public key",
         "not a token",
-    };
+    ];
+
+    public static TheoryData<string> RefusedTokens => new(RefusedKinds);
 
     [Theory]
     [MemberData(nameof(RefusedTokens))]
@@ -102,6 +118,26 @@ public sealed class BearerTokenTests(BearerTokenTests.SignedInApi api) : IClassF
         await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer error=\"invalid_token\"");
         (await (await client.GetAsync("/notes")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized)).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Should_log_nothing_of_a_refused_or_accepted_token()
+    {
+        var tokens = RefusedKinds.Select(Refused).Append(api.Issuer.Token("alice")).ToArray();
+        foreach (var token in tokens)
+        {
+            using var client = api.ClientWith(token);
+            await client.GetAsync("/notes");
+        }
+
+        // The claims and the signature of each token (what "not.a.token" has of them is too short to tell)
+        var secrets = tokens.SelectMany(token => token.Split('.').Skip(1)).Where(part => part.Length > 8);
+        foreach (var secret in secrets)
+        {
+            api.Console.Lines.Where(line => line.Contains(secret, StringComparison.Ordinal)).ShouldBeEmpty();
+        }
+
+        api.Console.Lines.ShouldContain(line => line.Contains("Microsoft.AspNetCore.Authentication", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -162,5 +198,44 @@ public sealed class BearerTokenTests(BearerTokenTests.SignedInApi api) : IClassF
         var current = api.Issuer.CurrentKey();
         var pem = current.Rsa.ExportSubjectPublicKeyInfoPem();
         return new SymmetricSecurityKey(Encoding.UTF8.GetBytes(pem)) { KeyId = current.KeyId };
+    }
+}
+
+/// <summary>With <c>Auth:RequireScopes=true</c>: reads need notes:read (or notes:write), changes notes:write.</summary>
+public sealed class BearerScopeTests(BearerScopeTests.ScopedApi api) : IClassFixture<BearerScopeTests.ScopedApi>
+{
+    public sealed class ScopedApi : BearerTokenTests.SignedInApi
+    {
+        protected override bool RequireScopes => true;
+    }
+
+    [Fact]
+    public async Task Should_let_a_read_only_token_read_and_answer_403_to_its_writes()
+    {
+        using var reader = api.ClientWith(api.Issuer.Token("alice", scope: "openid notes:read"));
+
+        (await reader.GetAsync("/notes")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var response = await api.ChangesNothingAsync(() => reader.PostAsJsonAsync("/notes", new { text = "not allowed" }));
+
+        (await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden))["detail"]!.GetValue<string>().ShouldContain("notes:write");
+        response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer error=\"insufficient_scope\", scope=\"notes:write\"");
+    }
+
+    [Fact]
+    public async Task Should_let_a_writer_write_and_read_with_scp_as_entra_id_sends_it()
+    {
+        using var writer = api.ClientWith(api.Issuer.Token("alice", scope: "notes:write", scopeClaim: "scp"));
+
+        var note = await (await writer.PostAsJsonAsync("/notes", new { text = "allowed" })).ShouldBeNoteAsync();
+
+        (await (await writer.GetAsync($"/notes/{note.Id()}")).ShouldBeNoteAsync()).Text().ShouldBe("allowed");
+    }
+
+    [Fact]
+    public async Task Should_answer_403_to_a_token_without_a_notes_scope()
+    {
+        using var stranger = api.ClientWith(api.Issuer.Token("alice", scope: "openid profile"));
+
+        await (await stranger.GetAsync("/notes")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
     }
 }

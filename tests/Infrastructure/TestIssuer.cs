@@ -66,10 +66,14 @@ public sealed class TestIssuer : IAsyncDisposable
         ["Authentication:Schemes:Bearer:RequireHttpsMetadata"] = "false",
     };
 
-    /// <summary>A token for <paramref name="subject"/>, valid for an hour unless told otherwise.</summary>
+    /// <summary>
+    /// A token for <paramref name="subject"/>, valid for an hour unless told otherwise; scopes in <c>scope</c> (RFC 9068)
+    /// or, as Entra ID sends them, in <c>scp</c>.
+    /// </summary>
     public string Token(
         string subject,
         string? scope = null,
+        string scopeClaim = "scope",
         DateTime? expires = null,
         DateTime? notBefore = null,
         string audience = Audience,
@@ -79,7 +83,7 @@ public sealed class TestIssuer : IAsyncDisposable
         var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, subject) };
         if (scope is not null)
         {
-            claims.Add(new Claim("scope", scope));
+            claims.Add(new Claim(scopeClaim, scope));
         }
 
         var key = signWith ?? CurrentKey();
