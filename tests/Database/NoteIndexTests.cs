@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Marten;
-using Weasel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Notes.Features.Notes;
 using Notes.Tests.Infrastructure;
@@ -11,7 +10,7 @@ using Weasel.Postgresql.Tables;
 namespace Notes.Tests.Database;
 
 /// <summary>
-/// Each list order, the completed filter and the search are served by an index of Marten's mapping of notes, as
+/// Each list order and the completed filter are served by an index of Marten's mapping of notes, as
 /// <c>EXPLAIN</c> shows for the very statements the lists run, on enough notes that the planner has a choice.
 /// </summary>
 public sealed class NoteIndexTests(NoteIndexTests.Api api) : IClassFixture<NoteIndexTests.Api>
@@ -31,7 +30,7 @@ public sealed class NoteIndexTests(NoteIndexTests.Api api) : IClassFixture<NoteI
                 CreatedAt = start.AddSeconds(i),
                 UpdatedAt = start.AddSeconds(20_000 - i),
             });
-            await Services.GetRequiredService<IDocumentStore>().BulkInsertAsync(notes.ToList(), BulkInsertMode.InsertsOnly);
+            await InsertAsync(notes.ToList());
             await using var connection = new NpgsqlConnection(ConnectionString);
             await connection.OpenAsync();
             await using var analyze = new NpgsqlCommand($"analyze {Table.Name}", connection);
@@ -83,25 +82,21 @@ public sealed class NoteIndexTests(NoteIndexTests.Api api) : IClassFixture<NoteI
         indexes.ShouldContain(index => IndexesOver(api.Table.Column(note => note.Completed)).Contains(index));
     }
 
-    /// <remarks>
-    /// A search of one rare word alone ('milk':*) is not: PostgreSQL estimates a prefix match at 2% of the notes, and
-    /// walks the primary key for the first 20 instead: a known gap, reported on issue #16.
-    /// </remarks>
+    /// <summary>
+    /// Under row-level security PostgreSQL applies the text search operator, which is not leakproof, only after the
+    /// policy's condition, so it never reads a full-text index: one would only cost writes.
+    /// </summary>
     [Fact]
-    public async Task Should_search_words_through_the_full_text_index()
+    public void Should_keep_no_full_text_index_that_row_level_security_leaves_unused()
     {
-        var indexes = await IndexesUsedAsync(new NoteListing.Listing(Completed: null, Search: "buy milk", Sort: null, After: null));
-
         var table = MappedTable();
-        var fullText = table.Indexes.Where(index => index.ToDDL(table).Contains("to_tsvector", StringComparison.Ordinal)).Select(index => index.Name).ToList();
-        indexes.ShouldContain(index => fullText.Contains(index), $"{string.Join(", ", indexes)} used, the full-text indexes: {string.Join(", ", fullText)}");
+        table.Indexes.ShouldNotContain(index => index.ToDDL(table).Contains("to_tsvector", StringComparison.Ordinal));
     }
 
     /// <summary>The indexes the plan of a page of <paramref name="listing"/> reads; it reads no table whole.</summary>
     private async Task<List<string>> IndexesUsedAsync(NoteListing.Listing listing)
     {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await api.OpenConnectionAsync();
         await using var command = listing.Page(api.Table, skip: 0, take: 20, count: false);
         command.CommandText = "explain (format json) " + command.CommandText;
         command.Connection = connection;
@@ -114,12 +109,13 @@ public sealed class NoteIndexTests(NoteIndexTests.Api api) : IClassFixture<NoteI
     private static IEnumerable<JsonNode> Nodes(JsonNode node) =>
         node["Plans"] is JsonArray children ? children.SelectMany(child => Nodes(child!)).Prepend(node) : [node];
 
-    /// <summary>The indexes of the mapping whose first column is <paramref name="column"/> (the primary key's for the id).</summary>
+    /// <summary>The indexes of the mapping whose columns are the owner, then <paramref name="column"/> (the primary key's for the id).</summary>
     private List<string> IndexesOver(string column)
     {
         var table = MappedTable();
-        var indexes = table.Indexes.Where(index => Regex.IsMatch(index.ToDDL(table), $@"btree \(\(*""?{column}\b")).Select(index => index.Name).ToList();
-        if (table.PrimaryKeyColumns.SequenceEqual([column]))
+        var owner = api.Table.Owner;
+        var indexes = table.Indexes.Where(index => Regex.IsMatch(index.ToDDL(table), $@"btree \({owner}, \(*""?{column}\b")).Select(index => index.Name).ToList();
+        if (table.PrimaryKeyColumns.SequenceEqual([owner, column]))
         {
             indexes.Add(table.PrimaryKeyName);
         }

@@ -10,7 +10,8 @@ namespace Notes.Tests.Database;
 
 /// <summary>
 /// At start-up Marten's mapping of notes is checked against what the hand-built statements assume: a mapping they
-/// would get wrong (a DELETE that should soft-delete, SELECTs blind to tenants, a column nobody writes) stops the API
+/// would get wrong (a DELETE that should soft-delete, notes without owners or without the policy that keeps owners
+/// apart, a column nobody writes) stops the API
 /// with one line that says what differs, before it answers anything.
 /// </summary>
 public sealed class NoteMappingCheckTests
@@ -24,11 +25,27 @@ public sealed class NoteMappingCheckTests
     }
 
     [Fact]
-    public async Task Should_not_start_when_notes_are_kept_per_tenant()
+    public async Task Should_not_start_when_notes_have_no_owners()
     {
-        (await StartupFailureAsync(options => options.Schema.For<Note>().MultiTenanted())).ShouldBe(
+        (await StartupFailureAsync(options => options.Schema.For<Note>().SingleTenanted())).ShouldBe(
             "Marten's mapping of notes is not what the notes' statements are written for: "
-            + "public.mt_doc_note uses Conjoined tenancy, the statements ignore tenants (Single).");
+            + "public.mt_doc_note uses Single tenancy, the statements keep owners in the tenant column (Conjoined).");
+    }
+
+    [Fact]
+    public async Task Should_not_start_when_row_level_security_does_not_keep_owners_apart()
+    {
+        (await StartupFailureAsync(options => options.Schema.For<Note>().DisableRowLevelSecurity())).ShouldBe(
+            "Marten's mapping of notes is not what the notes' statements are written for: "
+            + "public.mt_doc_note has no row-level security policy forced on it that compares tenant_id with notes.owner.");
+    }
+
+    [Fact]
+    public async Task Should_not_start_when_the_policy_reads_another_setting()
+    {
+        (await StartupFailureAsync(options => options.Schema.For<Note>().UseRowLevelSecurity("app.tenant_id"))).ShouldBe(
+            "Marten's mapping of notes is not what the notes' statements are written for: "
+            + "public.mt_doc_note has no row-level security policy forced on it that compares tenant_id with notes.owner.");
     }
 
     [Fact]

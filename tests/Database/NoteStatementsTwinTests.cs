@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using Marten;
 using Marten.Patching;
-using Microsoft.Extensions.DependencyInjection;
 using Notes.Features.Notes;
 using Notes.Tests.Infrastructure;
 using Npgsql;
@@ -16,8 +14,6 @@ namespace Notes.Tests.Database;
 public sealed class NoteStatementsTwinTests(NotesApi api) : IClassFixture<NotesApi>
 {
     private static int _nextId = 900_000;
-
-    private IDocumentStore Store => api.Services.GetRequiredService<IDocumentStore>();
 
     [Fact]
     public async Task Should_write_every_column_of_the_table_when_creating_a_note()
@@ -37,11 +33,11 @@ public sealed class NoteStatementsTwinTests(NotesApi api) : IClassFixture<NotesA
     {
         var ours = await api.SendAsync(new CreateNote.Command("twin", Completed: true));
         var theirs = new Note { Id = NextId(), Text = "twin", Completed = true, CreatedAt = ours.CreatedAt, UpdatedAt = ours.UpdatedAt };
-        await using (var session = Store.LightweightSession())
+        await api.InSessionAsync(session =>
         {
             session.Insert(theirs);
-            await session.SaveChangesAsync();
-        }
+            return session.SaveChangesAsync();
+        });
 
         (await RowAsync(ours.Id)).ShouldBe(await RowAsync(theirs.Id));
     }
@@ -55,7 +51,7 @@ public sealed class NoteStatementsTwinTests(NotesApi api) : IClassFixture<NotesA
         var (ours, theirs) = await TwinsAsync();
         var now = Note.Timestamp(TimeProvider.System);
 
-        await using (var session = Store.LightweightSession())
+        await api.InSessionAsync(async session =>
         {
             (await session.ChangeNoteAsync(api.Table, ours, text, completed, now, ifMatch: null, CancellationToken.None)).ShouldBeOfType<WriteOutcome.Written>();
             var patch = session.Patch<Note>(theirs).Set(note => note.UpdatedAt, now);
@@ -70,7 +66,7 @@ public sealed class NoteStatementsTwinTests(NotesApi api) : IClassFixture<NotesA
             }
 
             await session.SaveChangesAsync();
-        }
+        });
 
         var row = await RowAsync(ours);
         row.ShouldBe(await RowAsync(theirs));
@@ -85,11 +81,11 @@ public sealed class NoteStatementsTwinTests(NotesApi api) : IClassFixture<NotesA
         var (ours, theirs) = await TwinsAsync();
 
         (await api.SendAsync(new DeleteNote.Command(ours, ifMatch ? [1] : null))).ShouldBeOfType<WriteOutcome.Deleted>();
-        await using (var session = Store.LightweightSession())
+        await api.InSessionAsync(session =>
         {
             session.Delete<Note>(theirs);
-            await session.SaveChangesAsync();
-        }
+            return session.SaveChangesAsync();
+        });
 
         (await RowAsync(ours)).ShouldBe(await RowAsync(theirs));
     }
@@ -101,11 +97,13 @@ public sealed class NoteStatementsTwinTests(NotesApi api) : IClassFixture<NotesA
     {
         var at = Note.Timestamp(TimeProvider.System).AddMinutes(-5);
         var (ours, theirs) = (NextId(), NextId());
-        await using var session = Store.LightweightSession();
-        session.Insert(
-            new Note { Id = ours, Text = "twin", Completed = false, CreatedAt = at, UpdatedAt = at },
-            new Note { Id = theirs, Text = "twin", Completed = false, CreatedAt = at, UpdatedAt = at });
-        await session.SaveChangesAsync();
+        await api.InSessionAsync(session =>
+        {
+            session.Insert(
+                new Note { Id = ours, Text = "twin", Completed = false, CreatedAt = at, UpdatedAt = at },
+                new Note { Id = theirs, Text = "twin", Completed = false, CreatedAt = at, UpdatedAt = at });
+            return session.SaveChangesAsync();
+        });
         return (ours, theirs);
     }
 
@@ -116,8 +114,7 @@ public sealed class NoteStatementsTwinTests(NotesApi api) : IClassFixture<NotesA
     private async Task<string> RowAsync(long id)
     {
         var table = api.Table;
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await api.OpenConnectionAsync();
         await using var command = new NpgsqlCommand($"select to_jsonb(note) from {table.Name} note where {table.Id} = $1", connection)
         {
             Parameters = { new() { Value = id } },

@@ -99,8 +99,7 @@ public sealed class DatabaseCrashTests(PrivateCluster cluster, ITestOutputHelper
 
     private async Task<Dictionary<int, string>> StoredNotesAsync()
     {
-        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OwnerConnections.OpenAsync(cluster.ConnectionString);
         await using var command = new NpgsqlCommand("select id, data->>'text' from mt_doc_note", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var notes = new Dictionary<int, string>();

@@ -107,8 +107,7 @@ public sealed class DrainTests
 
     private static async Task<List<string>> StoredTextsAsync(string database)
     {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
+        await using var connection = await OwnerConnections.OpenAsync(database);
         await using var command = new NpgsqlCommand("select data->>'text' from mt_doc_note", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var texts = new List<string>();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.RegularExpressions;
 using Npgsql;
 using Notes.Tests.Infrastructure;
 
@@ -84,7 +85,7 @@ public sealed class LostAnswerTests(DatabaseOutageTests.ApiBehindRelay api) : IC
         using var client = api.CreateClient();
         var note = await (await client.PostAsJsonAsync("/notes", new { text = "deleted, unbeknownst to its client" })).ShouldBeNoteAsync();
         // the statement's text: sent as it is until Npgsql prepares it, after a few runs on the connection
-        api.Relay.LoseAnswersAfter(Encoding.UTF8.GetBytes(api.Table.DeleteById));
+        api.Relay.LoseAnswersAfter(AsSent(api.Table.DeleteById));
 
         var sent = client.DeleteAsync($"/notes/{note.Id()}");
         await UntilAsync(async () => await CountNotesAsync("id = $1", note.Id()) == 0);
@@ -101,7 +102,7 @@ public sealed class LostAnswerTests(DatabaseOutageTests.ApiBehindRelay api) : IC
     {
         using var client = api.CreateClient();
         var note = await (await client.PostAsJsonAsync("/notes", new { text = "read twice, answered once" })).ShouldBeNoteAsync();
-        api.Relay.LoseAnswersAfter(Encoding.UTF8.GetBytes(api.Table.SelectById));
+        api.Relay.LoseAnswersAfter(AsSent(api.Table.SelectById));
 
         var sent = client.GetAsync($"/notes/{note.Id()}");
         await UntilAsync(() => Task.FromResult(api.Relay.LosingAnswers));
@@ -111,11 +112,13 @@ public sealed class LostAnswerTests(DatabaseOutageTests.ApiBehindRelay api) : IC
         (await response.ShouldBeNoteAsync()).Id().ShouldBe(note.Id());
     }
 
+    /// <summary>A statement as Npgsql sends it: its named parameters (@p1) become positional ones ($1).</summary>
+    private static byte[] AsSent(string statement) => Encoding.UTF8.GetBytes(Regex.Replace(statement, @"@p(\d+)", "$$$1"));
+
     /// <summary>Counts notes around the API and its relay, on a connection of the test's own.</summary>
     private async Task<long> CountNotesAsync(string condition, object value)
     {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await api.OpenConnectionAsync();
         await using var command = new NpgsqlCommand($"select count(*) from {api.Table.Name} where {condition}", connection) { Parameters = { new() { Value = value } } };
         return (long)(await command.ExecuteScalarAsync())!;
     }

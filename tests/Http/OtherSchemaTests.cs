@@ -36,8 +36,7 @@ public sealed class OtherSchemaTests(OtherSchemaTests.Api api) : IClassFixture<O
 
     private async Task<object?> ScalarAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await api.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync();
     }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -46,7 +45,7 @@ public sealed class StreamAllNotesTests(StreamAllNotesTests.ExportApi api) : ICl
         {
             await base.InitializeAsync();
             var now = DateTime.UtcNow;
-            await Services.GetRequiredService<IDocumentStore>().BulkInsertAsync(
+            await InsertAsync(
                 Enumerable.Range(1, Notes).Select(i => new Note { Id = i, Text = $"exported note number {i}", CreatedAt = now, UpdatedAt = now }).ToList());
         }
 

@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Marten.Services;
+using Weasel.Core;
 using Notes.Features.Notes;
+using Notes.Infrastructure.Auth;
 using Npgsql;
 
 namespace Notes.Tests.Infrastructure;
@@ -70,27 +73,83 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
-    /// <summary>Sends a command or query through the mediator in a scope of its own, as one HTTP request would.</summary>
-    public async Task<TResponse> SendAsync<TResponse>(IRequest<TResponse> request)
+    /// <summary>Sends a command or query through the mediator in a scope of its own, as one HTTP request of <paramref name="owner"/> would.</summary>
+    public async Task<TResponse> SendAsync<TResponse>(IRequest<TResponse> request, string owner = Caller.OpenModeOwner)
     {
         await using var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().Owner = owner;
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request);
     }
 
-    /// <summary>Reads the database directly, around the API, to check what a request stored.</summary>
-    public async Task<T> QueryAsync<T>(Func<IQuerySession, Task<T>> query)
+    /// <summary>Reads <paramref name="owner"/>'s notes directly with Marten, around the API, to check what a request stored.</summary>
+    public async Task<T> QueryAsync<T>(Func<IQuerySession, Task<T>> query, string owner = Caller.OpenModeOwner)
     {
-        await using var session = Services.GetRequiredService<IDocumentStore>().QuerySession();
+        await using var connection = await OpenConnectionAsync(owner);
+        await using var session = Services.GetRequiredService<IDocumentStore>().QuerySession(WithOwner(SessionOptions.ForConnection(connection), owner));
         return await query(session);
     }
 
-    /// <summary>Runs one statement on the database directly, around the API (to set state no request can), and returns its first value.</summary>
+    /// <summary>Works with Marten's own session of <paramref name="owner"/>, around the API (Marten's Insert, Patch, Delete).</summary>
+    public async Task InSessionAsync(Func<IDocumentSession, Task> work, string owner = Caller.OpenModeOwner)
+    {
+        await using var connection = await OpenConnectionAsync(owner);
+        await using var session = Services.GetRequiredService<IDocumentStore>().LightweightSession(WithOwner(SessionOptions.ForConnection(connection), owner));
+        await work(session);
+    }
+
+    private static SessionOptions WithOwner(SessionOptions options, string owner)
+    {
+        options.TenantId = owner;
+        return options;
+    }
+
+    /// <summary>A connection to this fixture's database on which every statement sees <paramref name="owner"/>'s notes alone.</summary>
+    public Task<NpgsqlConnection> OpenConnectionAsync(string owner = Caller.OpenModeOwner) => OwnerConnections.OpenAsync(ConnectionString, owner);
+
+    /// <summary>
+    /// Stores many notes of <paramref name="owner"/> at once with Marten's bulk insert (COPY), before a test's requests:
+    /// PostgreSQL refuses COPY into a table under row-level security, so it is lifted meanwhile.
+    /// </summary>
+    public async Task InsertAsync(IReadOnlyCollection<Note> notes, string owner = Caller.OpenModeOwner)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var lift = new NpgsqlCommand($"alter table {Table.Name} no force row level security", connection);
+        await lift.ExecuteNonQueryAsync();
+        try
+        {
+            await Services.GetRequiredService<IDocumentStore>().BulkInsertAsync(owner, notes, BulkInsertMode.InsertsOnly);
+        }
+        finally
+        {
+            await using var force = new NpgsqlCommand($"alter table {Table.Name} force row level security", connection);
+            await force.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>
+    /// Runs one statement on the database directly, around the API (to set state no request can), and returns its first
+    /// value. It sees every owner's notes: row-level security is lifted for its transaction.
+    /// </summary>
     public async Task<object?> SqlAsync(string statement)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(statement, connection);
-        return await command.ExecuteScalarAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var lift = new NpgsqlCommand($"alter table {Table.Name} no force row level security", connection, transaction))
+        {
+            await lift.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new NpgsqlCommand(statement, connection, transaction);
+        var value = await command.ExecuteScalarAsync();
+        await using (var force = new NpgsqlCommand($"alter table {Table.Name} force row level security", connection, transaction))
+        {
+            await force.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+        return value;
     }
 
     /// <summary>Sends a request and checks that every stored note is as it was before it (bad input changes nothing).</summary>

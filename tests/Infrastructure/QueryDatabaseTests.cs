@@ -73,7 +73,8 @@ public sealed class QueryDatabaseTests(QueryDatabaseTests.ApiWithQueryDatabase a
     {
         using var client = api.CreateClient();
         await (await client.PostAsJsonAsync("/notes", new { text = "not where the queries read" })).ShouldBeNoteAsync();
-        await using (var session = api.Services.GetRequiredService<IDocumentStore>().LightweightSession(SessionOptions.ForDatabase(api.QueriesDatabase)))
+        await using (var connection = await OwnerConnections.OpenAsync(api.QueriesConnectionString))
+        await using (var session = api.Services.GetRequiredService<IDocumentStore>().LightweightSession(SessionOptions.ForConnection(connection)))
         {
             session.Store(new Note { Text = "only where the queries read", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
             await session.SaveChangesAsync();
@@ -99,8 +100,7 @@ public sealed class QueryDatabaseTests(QueryDatabaseTests.ApiWithQueryDatabase a
 
     private static async Task<long> CountNotesAsync(string connectionString, int id)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
+        await using var connection = await OwnerConnections.OpenAsync(connectionString);
         await using var command = new NpgsqlCommand("select count(*) from mt_doc_note where id = $1", connection) { Parameters = { new() { Value = id } } };
         return (long)(await command.ExecuteScalarAsync())!;
     }

@@ -1,11 +1,12 @@
 using JasperFx;
 using Marten;
 using Notes.Features.Notes;
+using Notes.Infrastructure.Auth;
 using Weasel.Core;
 
 namespace Notes.Tests.Infrastructure;
 
-/// <summary>A database made before completed, createdAt and updatedAt became columns is migrated at start-up.</summary>
+/// <summary>A database made before completed, createdAt and updatedAt became columns, and before owners, is migrated at start-up.</summary>
 public sealed class SchemaMigrationTests(SchemaMigrationTests.EarlierDatabase api) : IClassFixture<SchemaMigrationTests.EarlierDatabase>
 {
     public sealed class EarlierDatabase : NotesApi
@@ -46,6 +47,17 @@ public sealed class SchemaMigrationTests(SchemaMigrationTests.EarlierDatabase ap
         {
             (await api.QueryAsync(session => session.NoteColumnsAsync(note.Id))).ShouldBe((true, true, true), note.Text);
         }
+    }
+
+    [Fact]
+    public async Task Should_keep_notes_from_before_owners_with_the_open_modes_owner()
+    {
+        var page = await api.SendAsync(new ListNotes.Query());
+        var someoneElses = await api.SendAsync(new ListNotes.Query(), owner: "alice");
+
+        page.Notes.Count.ShouldBe(7);
+        someoneElses.Notes.ShouldBeEmpty();
+        (await api.SqlAsync($"select count(*) from {api.Table.Name} where {api.Table.Owner} = '{Caller.OpenModeOwner}'")).ShouldBe(7L);
     }
 
     [Fact]

@@ -94,9 +94,8 @@ public sealed class NoteTextInLogsTests(NoteTextInLogsTests.ApiLoggingEverything
     {
         using var client = api.CreateClient();
         var note = await (await client.PostAsJsonAsync("/notes", new { text = "locked" })).ShouldBeNoteAsync();
-        await using (var connection = new NpgsqlConnection(api.ConnectionString))
+        await using (var connection = await api.OpenConnectionAsync())
         {
-            await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"begin; select 1 from public.mt_doc_note where id = {note.Id()} for update", connection);
             await command.ExecuteNonQueryAsync();
             await write(client, note.Id());

@@ -21,11 +21,10 @@ public static class DeleteNote
     {
         public async Task<WriteOutcome> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var statement = command.IfMatch is null
+            var statement = command.IfMatch is null
                 ? NoteStatements.Statement(table.DeleteById, command.Id)
                 : NoteStatements.Statement(table.DeleteByIdInRevisions, command.Id, command.IfMatch.ToArray());
-            var deleted = await session.ExecuteAsync(statement, cancellationToken);
-            return deleted == 1
+            return await session.AnyRowAsync(statement, cancellationToken)
                 ? new WriteOutcome.Deleted()
                 : await session.WhyNotWrittenAsync(table, command.Id, cancellationToken);
         }

@@ -16,7 +16,7 @@ namespace Notes.Features.Notes;
 /// <summary>
 /// POST /notes/import: many notes at once, all or nothing. The body is read as a stream, one note at a time (a note is
 /// never more than <see cref="MaxItemBytes"/> of JSON, and the array is never held whole); each note is checked as it
-/// comes and stored in batches with PostgreSQL's COPY, all in one transaction that commits only when the whole array
+/// comes and stored in batches of one statement each, all in one transaction that commits only when the whole array
 /// was read and every note was good. Past <see cref="MaxNotes"/> notes the import stops with 413; a bad note stops the
 /// storing, the rest is still checked, and the 422 keys the first <see cref="MaxErrors"/> errors by position
 /// (<c>[3].text</c>) and counts them all. Ids are taken only for the notes stored.
@@ -67,6 +67,7 @@ public static class ImportNotes
             await using var connection = session.DocumentStore.Storage.Database.CreateConnection();
             await connection.OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await NoteStatements.SetOwnerAsync(connection, session.TenantId, cancellationToken);
             var now = Note.Timestamp(clock);
             var batch = new List<Item>(BatchSize);
             var errors = new List<ValidationFailure>();
@@ -119,21 +120,16 @@ public static class ImportNotes
             var batchIds = new long[batch.Count];
             await ids.TakeAsync(batchIds, cancellationToken);
             var serializer = session.DocumentStore.Options.Serializer();
-            await using var writer = await connection.BeginBinaryImportAsync(table.Copy, cancellationToken);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var note = new Note { Id = batchIds[i], Text = batch[i].Text, Completed = batch[i].Completed, CreatedAt = now, UpdatedAt = now };
-                await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(note.Id, NpgsqlDbType.Bigint, cancellationToken);
-                await writer.WriteAsync(serializer.ToJson(note), NpgsqlDbType.Jsonb, cancellationToken);
-                await writer.WriteAsync(1, NpgsqlDbType.Integer, cancellationToken);
-                await writer.WriteAsync(table.DotNetTypeName, NpgsqlDbType.Varchar, cancellationToken);
-                await writer.WriteAsync(note.Completed, NpgsqlDbType.Boolean, cancellationToken);
-                await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-                await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-            }
-
-            await writer.CompleteAsync(cancellationToken);
+            var json = batch.Select((item, i) => serializer.ToJson(new Note { Id = batchIds[i], Text = item.Text, Completed = item.Completed, CreatedAt = now, UpdatedAt = now })).ToArray();
+            await using var insert = NoteStatements.Statement(
+                table.InsertMany,
+                batchIds,
+                new NpgsqlParameter { Value = json, NpgsqlDbType = NpgsqlDbType.Jsonb | NpgsqlDbType.Array },
+                table.DotNetTypeName,
+                batch.Select(item => item.Completed).ToArray(),
+                now);
+            insert.Connection = connection;
+            await insert.ExecuteNonQueryAsync(cancellationToken);
             return (first ?? batchIds[0], batchIds[^1]);
         }
     }

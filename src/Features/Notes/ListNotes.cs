@@ -70,7 +70,7 @@ public static class ListNotes
             var exactUpTo = query.Count == Counting.Estimated ? Math.Max(0, configuration.GetValue("Lists:ExactCountLimit", DefaultExactCountLimit)) : 0;
             var listing = new NoteListing.Listing(query.Completed, query.Q, query.Sort, query.After);
             await using var command = listing.Page(table, query.Skip, query.Take, query.Count, exactUpTo);
-            await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+            await using var reader = await session.ReadAsync(command, cancellationToken);
             Total? total = null;
             if (query.Count == Counting.Exact)
             {

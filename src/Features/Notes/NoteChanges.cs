@@ -25,21 +25,21 @@ internal static class NoteChanges
             changes["completed"] = done;
         }
 
-        // $1 the id, $2 the changed members (merged into the stored JSON), $3 updatedAt, then what is given
+        // @p1 the id, @p2 the changed members (merged into the stored JSON), @p3 updatedAt, then what is given
         var json = session.DocumentStore.Options.Serializer().ToJson(changes);
         var parameters = new List<object> { id, new Npgsql.NpgsqlParameter { Value = json, NpgsqlDbType = NpgsqlDbType.Jsonb }, now };
         var sql = new StringBuilder(table.UpdateSet);
         if (completed is { } flag)
         {
             parameters.Add(flag);
-            sql.Append(", ").Append(table.Column(note => note.Completed)).Append(" = $").Append(parameters.Count);
+            sql.Append(", ").Append(table.Column(note => note.Completed)).Append(" = @p").Append(parameters.Count);
         }
 
-        sql.Append(" where ").Append(table.Id).Append(" = $1");
+        sql.Append(" where ").Append(table.Id).Append(" = @p1");
         if (ifMatch is not null)
         {
             parameters.Add(ifMatch.ToArray());
-            sql.Append(" and ").Append(table.Version).Append(" = any($").Append(parameters.Count).Append(')');
+            sql.Append(" and ").Append(table.Version).Append(" = any(@p").Append(parameters.Count).Append(')');
         }
 
         sql.Append(" returning ").Append(table.Selected);
@@ -52,8 +52,8 @@ internal static class NoteChanges
     /// <summary>After a conditional write changed nothing: the note is gone, or it is in another revision.</summary>
     public static async Task<WriteOutcome> WhyNotWrittenAsync(this IQuerySession session, NoteTable table, long id, CancellationToken cancellationToken)
     {
-        await using var command = NoteStatements.Statement(table.ExistsById, id);
-        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new WriteOutcome.PreconditionFailed() : new WriteOutcome.NotFound();
+        return await session.AnyRowAsync(NoteStatements.Statement(table.ExistsById, id), cancellationToken)
+            ? new WriteOutcome.PreconditionFailed()
+            : new WriteOutcome.NotFound();
     }
 }

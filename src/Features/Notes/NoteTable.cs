@@ -3,15 +3,19 @@ using JasperFx;
 using JasperFx.MultiTenancy;
 using Marten.Schema;
 using Notes.Infrastructure.Hosting;
+using Weasel.Core;
+using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
 namespace Notes.Features.Notes;
 
 /// <summary>
 /// Marten's table of notes as Marten's own mapping of <see cref="Note"/> describes it (schema, table, columns and
-/// their types), and the hand-built statements on it, built once from those names. <see cref="Of"/> refuses a mapping
-/// the statements would get wrong (soft deletes, tenancy, a column they do not write, another revision type), so that
-/// a Marten upgrade or a new policy stops the API at start-up instead of answering wrongly.
+/// their types), and the hand-built statements on it, built once from those names. Their parameters are named @p1,
+/// @p2, ... (see <see cref="NoteStatements"/>), and none names an owner: row-level security keeps each statement to
+/// the owner it is run for, and a new note takes that owner. <see cref="Of"/> refuses a mapping the statements would
+/// get wrong (soft deletes, no owners or no row-level security, a column they do not write, another revision type),
+/// so that a Marten upgrade or a new policy stops the API at start-up instead of answering wrongly.
 /// </summary>
 public sealed class NoteTable
 {
@@ -27,24 +31,28 @@ public sealed class NoteTable
         Version = mapping.Metadata.Revision.Name;
         LastModified = mapping.Metadata.LastModified.Name;
         DotNetType = mapping.Metadata.DotNetType.Name;
+        // none without tenancy: Of refuses such a mapping
+        Owner = table.Columns.SingleOrDefault(column => column.GetType().Name == "TenantIdColumn")?.Name ?? "";
         DotNetTypeName = mapping.DocumentType.FullName!;
         Selected = $"{Id}, {Data}, {Version}";
 
         var completed = Column(note => note.Completed);
         var createdAt = Column(note => note.CreatedAt);
         var updatedAt = Column(note => note.UpdatedAt);
-        InsertColumns = [Id, Data, Version, DotNetType, LastModified, completed, createdAt, updatedAt];
+        InsertColumns = [Id, Data, Version, DotNetType, LastModified, completed, createdAt, updatedAt, Owner];
         UpdateColumns = [Data, updatedAt, Version, LastModified, completed];
-        KeptColumns = [Id, DotNetType, createdAt];
+        KeptColumns = [Id, DotNetType, createdAt, Owner];
 
-        // Revision 1, as Marten's own Insert writes it.
-        Insert = $"insert into {Name} ({string.Join(", ", InsertColumns)}) values ($1, $2, 1, $3, transaction_timestamp(), $4, $5, $5) returning {Selected}";
-        Copy = $"copy {Name} ({string.Join(", ", InsertColumns.Where(column => column != LastModified))}) from stdin (format binary)";
-        SelectById = $"select {Selected} from {Name} where {Id} = $1";
-        ExistsById = $"select 1 from {Name} where {Id} = $1";
-        DeleteById = $"delete from {Name} where {Id} = $1";
-        DeleteByIdInRevisions = $"{DeleteById} and {Version} = any($2)";
-        UpdateSet = $"update {Name} set {Data} = {Data} || $2, {updatedAt} = $3, {Version} = {Version} + 1, {LastModified} = transaction_timestamp()";
+        // Revision 1, as Marten's own Insert writes it; the owner the statement runs for, which the policy checks too.
+        var owner = $"current_setting('{NoteRegistry.OwnerSetting}')";
+        Insert = $"insert into {Name} ({string.Join(", ", InsertColumns)}) values (@p1, @p2, 1, @p3, transaction_timestamp(), @p4, @p5, @p5, {owner}) returning {Selected}";
+        InsertMany = $"insert into {Name} ({string.Join(", ", InsertColumns)}) "
+            + $"select id, data, 1, @p3, transaction_timestamp(), completed, @p5, @p5, {owner} from unnest(@p1, @p2, @p4) as note(id, data, completed)";
+        SelectById = $"select {Selected} from {Name} where {Id} = @p1";
+        ExistsById = $"select 1 from {Name} where {Id} = @p1";
+        DeleteById = $"delete from {Name} where {Id} = @p1 returning {Id}";
+        DeleteByIdInRevisions = $"delete from {Name} where {Id} = @p1 and {Version} = any(@p2) returning {Id}";
+        UpdateSet = $"update {Name} set {Data} = {Data} || @p2, {updatedAt} = @p3, {Version} = {Version} + 1, {LastModified} = transaction_timestamp()";
     }
 
     /// <summary>The table's qualified name: <c>public.mt_doc_note</c> with the default <c>Database:Schema</c>.</summary>
@@ -62,6 +70,9 @@ public sealed class NoteTable
 
     public string DotNetType { get; }
 
+    /// <summary>Whose note it is: Marten's tenant column, which the row-level security policy compares with <see cref="NoteRegistry.OwnerSetting"/>.</summary>
+    public string Owner { get; }
+
     /// <summary>What Marten writes in <see cref="DotNetType"/> for a note.</summary>
     public string DotNetTypeName { get; }
 
@@ -77,26 +88,27 @@ public sealed class NoteTable
     /// <summary>What a change leaves as the note was created.</summary>
     public IReadOnlyList<string> KeptColumns { get; }
 
-    /// <summary>$1 id, $2 JSON, $3 the .NET type, $4 completed, $5 createdAt and updatedAt; returns <see cref="Selected"/>.</summary>
+    /// <summary>@p1 id, @p2 JSON, @p3 the .NET type, @p4 completed, @p5 createdAt and updatedAt; returns <see cref="Selected"/>.</summary>
     public string Insert { get; }
 
     /// <summary>
-    /// A binary COPY of whole notes, in the order of <see cref="Insert"/>'s columns: id, JSON, revision, .NET type,
-    /// completed, createdAt, updatedAt; the last-modified column takes its default, the transaction's time, as in Insert.
+    /// <see cref="Insert"/> of many notes in one statement: @p1 their ids, @p2 their JSON and @p4 their completed flags
+    /// as arrays, @p3 and @p5 as in Insert. (PostgreSQL refuses COPY into a table under row-level security.)
     /// </summary>
-    public string Copy { get; }
+    public string InsertMany { get; }
 
-    /// <summary>$1 id; selects <see cref="Selected"/>.</summary>
+    /// <summary>@p1 id; selects <see cref="Selected"/>.</summary>
     public string SelectById { get; }
 
     public string ExistsById { get; }
 
+    /// <summary>@p1 id; returns the id of the note deleted, if any.</summary>
     public string DeleteById { get; }
 
-    /// <summary>$1 id, $2 the revisions <c>If-Match</c> accepts.</summary>
+    /// <summary>@p1 id, @p2 the revisions <c>If-Match</c> accepts; returns the id of the note deleted, if any.</summary>
     public string DeleteByIdInRevisions { get; }
 
-    /// <summary>The start of a change: $2 the members merged into the JSON, $3 updatedAt; the caller adds the rest and the where clause.</summary>
+    /// <summary>The start of a change: @p2 the members merged into the JSON, @p3 updatedAt; the caller adds the rest and the where clause.</summary>
     public string UpdateSet { get; }
 
     /// <summary>The column Marten duplicates <paramref name="member"/> of the note's JSON into.</summary>
@@ -114,9 +126,10 @@ public sealed class NoteTable
     public static NoteTable Of(IDocumentStore store)
     {
         var mapping = (DocumentMapping)store.Options.FindOrResolveDocumentType(typeof(Note));
-        var table = ((StoreOptions)store.Options).Storage.FindFeature(typeof(Note)).Objects.OfType<Table>().Single();
+        var schemaObjects = ((StoreOptions)store.Options).Storage.FindFeature(typeof(Note)).Objects;
+        var table = schemaObjects.OfType<Table>().Single();
         var notes = new NoteTable(mapping, table);
-        if (notes.Mismatch(mapping, table) is { } mismatch)
+        if (notes.Mismatch(mapping, table, schemaObjects) is { } mismatch)
         {
             throw new StartupException($"Marten's mapping of notes is not what the notes' statements are written for: {mismatch}.");
         }
@@ -124,14 +137,15 @@ public sealed class NoteTable
         return notes;
     }
 
-    private string? Mismatch(DocumentMapping mapping, Table table)
+    private string? Mismatch(DocumentMapping mapping, Table table, IEnumerable<ISchemaObject> schemaObjects)
     {
         var unwritten = table.Columns.Select(column => column.Name).Except(InsertColumns).ToList();
         var idType = table.Columns.Single(column => column.Name == Id).Type;
         return mapping switch
         {
             { DeleteStyle: not DeleteStyle.Remove } => $"{Name} uses {mapping.DeleteStyle} deletes, the statements delete rows ({DeleteStyle.Remove})",
-            { TenancyStyle: not TenancyStyle.Single } => $"{Name} uses {mapping.TenancyStyle} tenancy, the statements ignore tenants ({TenancyStyle.Single})",
+            { TenancyStyle: not TenancyStyle.Conjoined } => $"{Name} uses {mapping.TenancyStyle} tenancy, the statements keep owners in the tenant column ({TenancyStyle.Conjoined})",
+            _ when !OwnerPolicy(schemaObjects) => $"{Name} has no row-level security policy forced on it that compares {Owner} with {NoteRegistry.OwnerSetting}",
             { UseNumericRevisions: false } or { Metadata.Revision.Enabled: false } => $"{Name} has no numeric revision column, the ETags are numeric revisions",
             _ when mapping.Metadata.Revision.Type != PostgresType(typeof(Note).GetProperty(nameof(Note.Version))!.PropertyType) =>
                 $"{Version} is {mapping.Metadata.Revision.Type}, the statements read it as {typeof(Note).GetProperty(nameof(Note.Version))!.PropertyType.Name}",
@@ -140,6 +154,16 @@ public sealed class NoteTable
             _ => null,
         };
     }
+
+    /// <summary>Whether Marten creates, with the table, a policy that keeps each statement to the owner it names, forced also on the table's owner.</summary>
+    private bool OwnerPolicy(IEnumerable<ISchemaObject> schemaObjects) =>
+        schemaObjects.Select(schemaObject =>
+        {
+            var script = new StringWriter();
+            schemaObject.WriteCreateStatement(new PostgresqlMigrator(), script);
+            return script.ToString();
+        }).Any(script => script.Contains("FORCE ROW LEVEL SECURITY", StringComparison.Ordinal)
+            && script.Contains($"{Owner} = (select current_setting('{NoteRegistry.OwnerSetting}'))", StringComparison.Ordinal));
 
     private static string? PostgresType(Type type) =>
         type == typeof(int) ? "integer" : type == typeof(long) ? "bigint" : null;

@@ -55,7 +55,7 @@ public static class StreamAllNotes
         private async Task<(List<StoredNote> Page, string? Next)> ReadPageAsync(NoteListing.Listing listing, string? sort, CancellationToken cancellationToken)
         {
             await using var command = listing.Page(table, skip: 0, take: PageSize, count: false);
-            await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+            await using var reader = await session.ReadAsync(command, cancellationToken);
             var page = new List<StoredNote>(PageSize);
             string? next = null;
             while (await reader.ReadAsync(cancellationToken))

@@ -15,6 +15,7 @@ public static class AuthSetup
     {
         var settings = AuthSettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddScoped<Caller>();
         builder.Services.AddHostedService<OpenModeGuard>();
         if (!settings.Bearer)
         {
@@ -30,6 +31,7 @@ public static class AuthSetup
             options.RefreshInterval = TimeSpan.FromSeconds(30);
             options.Events = new JwtBearerEvents
             {
+                OnTokenValidated = context => NameOwner(context, settings.OwnerClaim),
                 OnChallenge = BearerProblems.ChallengeAsync,
                 OnForbidden = BearerProblems.ForbiddenAsync,
             };
@@ -44,6 +46,22 @@ public static class AuthSetup
             }
         });
         return builder;
+    }
+
+    /// <summary>A token that names no owner is refused like any other invalid token: its notes would be no one's.</summary>
+    private static Task NameOwner(TokenValidatedContext context, string claim)
+    {
+        var owner = context.Principal?.FindFirst(claim)?.Value;
+        if (string.IsNullOrWhiteSpace(owner) || owner.Length > Caller.MaxOwnerLength)
+        {
+            context.Fail($"The token names no owner in its '{claim}' claim.");
+        }
+        else
+        {
+            context.HttpContext.RequestServices.GetRequiredService<Caller>().Owner = owner;
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Who calls, and whether they may: in the pipeline only when a bearer scheme is configured.</summary>

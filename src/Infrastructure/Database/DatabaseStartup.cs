@@ -64,14 +64,13 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
                             .WaitAsync(Left(), time, cancellationToken);
                     }
 
-                    // Every start, marked or not: an instance of a build from before the columns may have written notes since.
-                    var filled = await FillNewColumnsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken);
                     if (current)
                     {
-                        LogSchemaMarked(logger, filled);
+                        LogSchemaMarked(logger);
                     }
                     else
                     {
+                        var filled = await FillNewColumnsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken);
                         await mark.WriteAsync(connection, cancellationToken).WaitAsync(Left(), time, cancellationToken);
                         LogSchemaReady(logger, filled);
                     }
@@ -110,21 +109,29 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
 
     /// <summary>
     /// A database made before completed, createdAt and updatedAt became columns gets them from each note's JSON
-    /// (Marten fills a new duplicated column as it adds it; this covers any row it left empty).
+    /// (Marten fills a new duplicated column as it adds it; this covers any row it left empty). It runs when the
+    /// schema was applied: once the table has its owners' policy, a build from before the columns can no longer
+    /// write to it. The policy is lifted for this transaction alone, as the fill is every owner's.
     /// </summary>
     private static async Task<int> FillNewColumnsAsync(NpgsqlConnection connection, NoteTable table, CancellationToken cancellationToken)
     {
         var (completed, createdAt, updatedAt) = (table.Column(note => note.Completed), table.Column(note => note.CreatedAt), table.Column(note => note.UpdatedAt));
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
             $"""
+            alter table {table.Name} no force row level security;
             update {table.Name}
             set {completed} = ({table.Data} ->> 'completed')::boolean,
                 {createdAt} = ({table.Data} ->> 'createdAt')::timestamptz,
                 {updatedAt} = ({table.Data} ->> 'updatedAt')::timestamptz
-            where {completed} is null or {createdAt} is null or {updatedAt} is null
+            where {completed} is null or {createdAt} is null or {updatedAt} is null;
+            alter table {table.Name} force row level security;
             """,
-            connection);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+            connection,
+            transaction);
+        var filled = await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return filled;
     }
 
     /// <summary>
@@ -195,8 +202,8 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date ({Filled} notes given their new columns)")]
     private static partial void LogSchemaReady(ILogger logger, int filled);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date, as this build marked it ({Filled} notes given their new columns)")]
-    private static partial void LogSchemaMarked(ILogger logger, int filled);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date, as this build marked it")]
+    private static partial void LogSchemaMarked(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database not reachable yet ({Reason}); trying again in {Seconds:0.##} s")]
     private static partial void LogWaiting(ILogger logger, string reason, double seconds);

@@ -48,7 +48,7 @@ public static class MartenSetup
                 options.AutoCreateSchemaObjects = AutoCreate.None;
                 return options;
             })
-            .BuildSessionsWith<NotesSessionFactory>();
+            .BuildSessionsWith<NotesSessionFactory>(ServiceLifetime.Scoped);
 
         services.AddSingleton(provider => NoteTable.Of(provider.GetRequiredService<IDocumentStore>()));
         services.AddSingleton(typeof(HiLoIds<>));

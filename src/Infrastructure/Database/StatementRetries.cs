@@ -40,9 +40,12 @@ internal static class StatementRetries
         _ => false,
     };
 
-    private static bool IsRead(NpgsqlCommand command) =>
-        command.CommandText.TrimStart().StartsWith("select ", StringComparison.OrdinalIgnoreCase)
-        || command.CommandText.TrimStart().StartsWith("explain ", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether a command's last statement is a read: those before it only set up or count (the owner, a page's count).</summary>
+    private static bool IsRead(NpgsqlCommand command)
+    {
+        var last = command.CommandText.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        return last.StartsWith("select ", StringComparison.OrdinalIgnoreCase) || last.StartsWith("explain ", StringComparison.OrdinalIgnoreCase);
+    }
 
     private static bool ConnectionBroke(NpgsqlException exception) => exception switch
     {

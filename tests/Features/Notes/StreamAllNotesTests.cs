@@ -1,4 +1,3 @@
-using Marten;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 using Notes.Features.Notes;
@@ -14,7 +13,7 @@ public sealed class StreamAllNotesTests(NotesApi api) : IClassFixture<NotesApi>
         var notes = Enumerable.Range(1, (2 * StreamAllNotes.PageSize) + 1)
             .Select(i => new Note { Text = $"note {i}", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow })
             .ToList();
-        await api.Services.GetRequiredService<IDocumentStore>().BulkInsertAsync(notes);
+        await api.InsertAsync(notes);
 
         await using var scope = api.Services.CreateAsyncScope();
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
