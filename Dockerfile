@@ -1,4 +1,4 @@
-# The Notes API as a container: `docker compose --profile api up -d --build`.
+# The Notes API as a container: `NOTES_SIGNING_KEY=$(scripts/dev-auth.sh key) docker compose --profile api up -d --build`.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /source
 COPY Directory.Build.props Directory.Packages.props Notes.csproj .editorconfig ./

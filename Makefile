@@ -18,7 +18,7 @@ DB := db-up
 export db_port := $(NOTES_DB_PORT)
 endif
 
-.PHONY: help run test test-schema build db-up db-down db-reset db-status seed load-test load-test-headless adminer adminer-check metrics metrics-check screenshots docs-csp-check bench soak docs docs-build \
+.PHONY: help run token test test-schema build db-up db-down db-reset db-status seed load-test load-test-headless adminer adminer-check metrics metrics-check screenshots docs-csp-check bench soak docs docs-build \
 	cluster cluster-status cluster-down cluster-check bench-cluster
 
 HOST ?= http://localhost:$(PORT)
@@ -33,9 +33,26 @@ export METRICS_PORTS
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-20s %s\n", $$1, $$2}'
 
-run: $(DB) ## restore, build and serve the API on http://localhost:5000 (PORT=...), with a private PostgreSQL if none is configured
+# AUTH=on: the API takes only bearer tokens signed with the dev key (scripts/dev-auth.sh; make token USER=alice gives
+# one); make cluster gives its instances the same. Without it the API runs open, as the demo did.
+AUTH ?= off
+ifeq ($(filter on off,$(AUTH)),)
+$(error AUTH=$(AUTH): say AUTH=on for bearer tokens, or leave it out for an open API)
+endif
+AUTH_ENV := $(if $(filter on,$(AUTH)),auth=$$(scripts/dev-auth.sh) && eval "$$auth" && echo "make run: bearer tokens signed with the dev key are required; make token USER=alice gives one" >&2 && )
+
+run: $(DB) ## restore, build and serve the API on http://localhost:5000 (PORT=...), with a private PostgreSQL if none is configured; AUTH=on takes only tokens of make token
 	dotnet build Notes.csproj -c Release --nologo -v quiet
-	Shutdown__DrainSeconds=0 dotnet run --no-build -c Release --project Notes.csproj --urls http://localhost:$(PORT)
+	$(AUTH_ENV)Shutdown__DrainSeconds=0 dotnet run --no-build -c Release --project Notes.csproj --urls http://localhost:$(PORT)
+
+EXPIRES ?= 1h
+token: ## print a bearer token for USER signed with the dev key (make token USER=alice; EXPIRES=8h), taken by make run AUTH=on
+# USER from the environment is the login name: only the command line's counts
+ifeq ($(if $(filter command line,$(origin USER)),$(strip $(USER))),)
+	@echo "make token: name the token's user: make token USER=alice" >&2; exit 2
+endif
+	@scripts/ensure-packages.sh python3-jwt
+	@/usr/bin/python3 scripts/dev-token.py "$(USER)" --expires "$(EXPIRES)"
 
 test: $(DB) ## build and run every test against a real PostgreSQL (results in .artifacts/test-results)
 	rm -rf $(RESULTS)
@@ -107,14 +124,14 @@ docs-csp-check: $(DB) ## check in headless Chromium that /docs works under the A
 bench: $(DB) ## the API beside a bare ASP.NET Core + Npgsql baseline, PostgreSQL alone and an earlier build of the API (BENCH_REFERENCE) (about 14 min; BENCH_BIG=0 for a quick run), then the cluster with 1, 2 and 3 instances (about 4 min); tables + charts in .artifacts/bench
 	@scripts/ensure-packages.sh wrk
 	scripts/bench.sh
-	deploy/cluster/bench.sh
+	NOTES_AUTH=$(AUTH) deploy/cluster/bench.sh
 
 bench-cluster: ## the cluster part of make bench alone: reads and writes through nginx with 1, 2 and 3 API instances
 	@scripts/ensure-packages.sh wrk
-	deploy/cluster/bench.sh
+	NOTES_AUTH=$(AUTH) deploy/cluster/bench.sh
 
-cluster: ## etcd, two PostgreSQL nodes under Patroni (synchronous standby), three API instances and nginx on http://localhost:5000
-	@deploy/cluster/cluster.sh up
+cluster: ## etcd, two PostgreSQL nodes under Patroni (synchronous standby), three API instances and nginx on http://localhost:5000; AUTH=on as for make run
+	@NOTES_AUTH=$(AUTH) deploy/cluster/cluster.sh up
 
 cluster-status: ## the cluster's PostgreSQL nodes (role, lag, connections), API instances (health) and nginx
 	@deploy/cluster/cluster.sh status
@@ -123,7 +140,7 @@ cluster-down: ## stop the cluster and delete its data
 	@deploy/cluster/cluster.sh down
 
 cluster-check: ## the cluster's proofs under load: 1,200 concurrent creates, SIGTERM to an instance, SIGKILL to the primary (figures in .artifacts/cluster-check)
-	@deploy/cluster/check.sh
+	@NOTES_AUTH=$(AUTH) deploy/cluster/check.sh
 
 soak: $(DB) ## mixed locust load on a Release build for SOAK=5m (e.g. SOAK=60s), sampling RSS and 5xx; fails on any 5xx or growing memory; chart in .artifacts/soak
 	@scripts/ensure-packages.sh python3-locust

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The cluster part of make bench: reads (GET /notes/{id}) and writes (POST /notes) through nginx with 1, 2 and 3 API
 instances, under wrk, and where the machine's cores went during each run (CPU time of wrk, nginx, the instances,
-PostgreSQL, Patroni with etcd, and everything else on the machine). Writes cluster.md and cluster.svg.
+PostgreSQL, Patroni with etcd, and everything else on the machine). Writes cluster.md and cluster.svg. Every request
+carries the bearer token in NOTES_TOKEN when there is one (a cluster that takes tokens: bench.sh makes it).
 Usage: bench.py STATE_DIR OUT_DIR SECONDS CONNECTIONS THREADS
 """
 import html
@@ -21,6 +22,9 @@ HERE = Path(__file__).parent
 URL = "http://127.0.0.1:5000"
 TICKS = os.sysconf("SC_CLK_TCK")
 CORES = os.cpu_count()
+TOKEN = os.environ.get("NOTES_TOKEN", "")
+AUTH = {"Authorization": f"Bearer {TOKEN}"} if TOKEN else {}
+WRK_AUTH = [arg for name, value in AUTH.items() for arg in ("-H", f"{name}: {value}")]
 GROUPS = ["wrk", "nginx", "API instances", "PostgreSQL", "Patroni + etcd", "everything else"]
 
 
@@ -89,7 +93,7 @@ def machine_busy():
 
 def wrk(args):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    text = subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", *args],
+    text = subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", *WRK_AUTH, *args],
                           check=True, capture_output=True, text=True).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return text, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
@@ -127,7 +131,7 @@ def seed_ids(count=1000):
     ids = []
     for i in range(count):
         request = urllib.request.Request(f"{URL}/notes", data=f'{{"text":"bench seed {i}"}}'.encode(),
-                                         headers={"Content-Type": "application/json"}, method="POST")
+                                         headers={"Content-Type": "application/json", **AUTH}, method="POST")
         with urllib.request.urlopen(request, timeout=10) as answer:
             ids.append(json.load(answer)["id"])
     return ids
@@ -149,8 +153,8 @@ def main():
         say(f"{n} instance(s): warming up the new instance (api{n}) directly for 20 s")
         for warm_up, seconds in ((["-s", str(HERE / "read-ids.lua"), f"http://127.0.0.1:{port}"], 12),
                                  (["-s", str(HERE.parent.parent / "bench" / "create.lua"), f"http://127.0.0.1:{port}/notes"], 8)):
-            subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", *warm_up], check=True, capture_output=True)
-        subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", "-d3s", "-s", str(HERE / "read-ids.lua"), URL],
+            subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", *WRK_AUTH, *warm_up], check=True, capture_output=True)
+        subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", "-d3s", *WRK_AUTH, "-s", str(HERE / "read-ids.lua"), URL],
                        check=True, capture_output=True)
         for kind, args in (("reads", ["-s", str(HERE / "read-ids.lua"), URL]),
                            ("writes", ["-s", str(HERE.parent.parent / "bench" / "create.lua"), f"{URL}/notes"])):

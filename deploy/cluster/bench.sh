@@ -18,6 +18,9 @@ if ! "$here/cluster.sh" running; then
 fi
 
 mkdir -p "$out"
+# a token for the requests when the cluster takes them (none when it runs open)
+NOTES_TOKEN=$("$here/cluster.sh" token cluster-bench)
+export NOTES_TOKEN
 /usr/bin/python3 "$here/bench.py" "$("$here/cluster.sh" where)" "$out" "$duration" "$connections" "$threads"
 echo "bench: wrote $out/cluster.md and $out/cluster.svg"
 if [ "${BENCH_DOCS:-}" = 1 ]; then

@@ -8,10 +8,13 @@
    503 in between (never 500, never a request left hanging), every acknowledged write is still there, and reads
    keep working throughout.
 
-Each proof prints its figures; results.md and failover.svg go to the output folder. Exit code 1 when a proof fails.
+With a cluster that takes bearer tokens (make cluster AUTH=on), every request carries the token in NOTES_TOKEN
+(check.sh makes one), and a request without it must get 401. Each proof prints its figures; results.md and
+failover.svg go to the output folder. Exit code 1 when a proof fails.
 Usage: check.py STATE_DIR OUT_DIR
 """
 import asyncio
+import base64
 import collections
 import html
 import json
@@ -25,7 +28,8 @@ from pathlib import Path
 import psycopg2
 
 sys.path.insert(0, str(Path(__file__).parent))
-from httpclient import Connection, HttpError, once  # noqa: E402
+from httpclient import Connection, HttpError  # noqa: E402
+from httpclient import once as once_bare  # noqa: E402
 
 STATE, OUT = Path(sys.argv[1]), Path(sys.argv[2])
 SCHEMA = (STATE / "schema").read_text().strip()  # the instances', which cluster.sh up wrote down
@@ -35,6 +39,10 @@ NODES = {"pg1": (5441, 8008), "pg2": (5442, 8009)}
 HUNG = 10.0            # a request without an answer after this many seconds counts as hung
 OUTAGE_LIMIT = 45.0    # writes must be back within this many seconds of the primary's death
 DRAIN = 8.0            # the instances' Shutdown:DrainSeconds (cluster.sh)
+TOKEN = os.environ.get("NOTES_TOKEN", "")
+AUTH = {"Authorization": f"Bearer {TOKEN}"} if TOKEN else {}
+# Whose notes the SQL counts read, as the API sets it per statement: the token's subject, or open mode's owner.
+OWNER = json.loads(base64.urlsafe_b64decode(TOKEN.split(".")[1] + "==="))["sub"] if TOKEN else "*DEFAULT*"
 
 failures = []
 report = []
@@ -51,6 +59,11 @@ def figure(name, value, ok=True):
     report.append((proof, name, value, ok))
     if not ok:
         failures.append(name)
+
+
+def once(host, port, method, path, body=None, timeout=10.0):
+    """One request on a connection of its own, with the token when there is one."""
+    return once_bare(host, port, method, path, body, timeout, AUTH)
 
 
 # --- the cluster's parts -----------------------------------------------------------------------------------------
@@ -85,6 +98,7 @@ def sql(query, args=(), node=None):
         try:
             with psycopg2.connect(dbname="notes", user="notes", password="notes", connect_timeout=5, **target) as connection:
                 with connection.cursor() as cursor:
+                    cursor.execute("select set_config('notes.owner', %s, false)", (OWNER,))
                     cursor.execute(query, args)
                     return cursor.fetchall()
         except psycopg2.OperationalError:
@@ -184,14 +198,14 @@ class Load:
         await asyncio.gather(*self._tasks)
 
     async def _write(self, k):
-        connection, n = Connection(*LB), 0
+        connection, n = Connection(*LB, AUTH), 0
         while not self._stop.is_set():
             n += 1
             self.writes.append(await self._request(connection, "POST", "/notes", {"text": f"{self.tag} w{k} #{n}"}))
         connection.close()
 
     async def _read(self, k):
-        connection, n = Connection(*LB), 0
+        connection, n = Connection(*LB, AUTH), 0
         while not self._stop.is_set():
             n += 1
             note_id = self.read_ids[(k * 7919 + n) % len(self.read_ids)]
@@ -231,7 +245,7 @@ def outcomes(records):
 
 async def concurrent_creates(tag, count=1200):
     say(f"[1/3] {count:,} concurrent creates through nginx, each read back at once through every instance")
-    connections = [Connection(*LB) for _ in range(count)]
+    connections = [Connection(*LB, AUTH) for _ in range(count)]
     await asyncio.gather(*(c.connect() for c in connections))
     go = asyncio.Event()
     standby_before = {n: transactions(n) for n in NODES}
@@ -442,6 +456,15 @@ async def main():
     started = time.monotonic()
     say("waiting for a primary, its synchronous standby and three instances behind nginx")
     await wait_until(lambda: all(roles()) and balanced(), 120, "the cluster")
+    if TOKEN:
+        say(f"the cluster takes bearer tokens: every request carries one for {OWNER}")
+        proof = "bearer tokens"
+        statuses = [(await once_bare(host, port, "GET", "/notes")).status
+                    for host, port in [LB, *(("127.0.0.1", p) for p in INSTANCES.values())]]
+        figure("GET /notes without a token through nginx, then each instance", ", ".join(map(str, statuses)),
+               all(status == 401 for status in statuses))
+    else:
+        say("the cluster runs open: requests carry no token")
     proofs = {"1,200 concurrent creates": concurrent_creates, "SIGTERM to an instance": instance_sigterm,
               "SIGKILL to the primary": primary_sigkill}
     for proof, run in proofs.items():

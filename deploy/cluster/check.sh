@@ -14,6 +14,9 @@ if ! "$here/cluster.sh" running; then
   "$here/cluster.sh" up
 fi
 state=$("$here/cluster.sh" where)
+# a token for the requests when the cluster takes them (none when it runs open)
+NOTES_TOKEN=$("$here/cluster.sh" token cluster-check)
+export NOTES_TOKEN
 
 rm -rf "$out" && mkdir -p "$out"
 status=0

@@ -7,12 +7,15 @@
 #   refuses connections, which nginx handles by itself (next instance, out for 15 s).
 #
 #   deploy/cluster/cluster.sh up        start it all (installing the packages when root); it stops by itself after
-#                                       NOTES_CLUSTER_MINUTES (default 120)
+#                                       NOTES_CLUSTER_MINUTES (default 120). NOTES_AUTH=on (make cluster AUTH=on): the
+#                                       instances take only bearer tokens of the dev key (scripts/dev-auth.sh)
 #   deploy/cluster/cluster.sh status    the nodes' roles and lag, the instances' health, connections per node
 #   deploy/cluster/cluster.sh scale N   keep N API instances (1-3) running and behind nginx
 #   deploy/cluster/cluster.sh down      stop all of it and delete its data
 #   deploy/cluster/cluster.sh where     the folder its files are in
 #   deploy/cluster/cluster.sh running   exit code 0 when it runs
+#   deploy/cluster/cluster.sh token USER a bearer token for USER when the cluster runs with NOTES_AUTH=on; nothing
+#                                       when it runs open
 #   deploy/cluster/cluster.sh preflight what up does before it starts anything: writes the servers' files and checks
 #                                       that their user reaches them, then deletes them again
 #
@@ -238,14 +241,16 @@ start_node() { # start_node INDEX
 # start_instance INDEX: API instance INDEX+1, with the binaries published by up. Workstation GC: three processes
 # share two cores. The drain (8 s) is shorter than nginx's fail_timeout (15 s): see the supervisor.
 start_instance() {
-  local i=$1 n=$(($1 + 1))
+  local i=$1 n=$(($1 + 1)) auth=()
   mkdir -p "$state/api"
+  # the bearer section's settings (NAME=VALUE lines) when the cluster runs with auth
+  [ -f "$state/auth.env" ] && mapfile -t auth <"$state/auth.env"
   start "api$n" "$state/api/api$n.log" env --chdir="$state/app" -u db_host -u db_port -u db_name -u db_user -u db_pass -u ssl_mode \
     ConnectionStrings__Notes="$(connection_string primary)" \
     ConnectionStrings__NotesQueries="$(connection_string prefer-standby)" \
     Database__Schema="$(cat "$state/schema")" \
     ASPNETCORE_ENVIRONMENT=Production Shutdown__DrainSeconds=8 \
-    DOTNET_gcServer=0 \
+    DOTNET_gcServer=0 "${auth[@]}" \
     dotnet "$state/app/Notes.dll" --urls "http://127.0.0.1:${api_ports[$i]}"
 }
 
@@ -337,8 +342,12 @@ supervise() {
 # --- commands ----------------------------------------------------------------------------------------------------
 
 up() {
+  case "${NOTES_AUTH:-off}" in
+    on | off) ;;
+    *) die "NOTES_AUTH=$NOTES_AUTH: on (bearer tokens of the dev key) or off (open)" ;;
+  esac
   if alive supervisor; then
-    say "already running (make cluster-status shows how it is; make cluster-down stops it)"
+    say "already running, $(auth_mode) (make cluster-status shows how it is; make cluster-down stops it)"
     return 0
   fi
   [ -d "$state" ] && { say "removing what a previous cluster left in $state"; down_quietly; }
@@ -358,6 +367,13 @@ up() {
   # The schema of the instances, whichever shell starts one later (the supervisor, a restart) or reads their tables
   # (check.py): the one make cluster was started with.
   echo "${Database__Schema:-public}" >"$state/schema"
+  # With auth, the instances' bearer settings (the dev key among them), for the owner's eyes only. The file is also
+  # how the checks and the bench know to send tokens.
+  if [ "${NOTES_AUTH:-off}" = on ]; then
+    local auth
+    auth=$("$repo/scripts/dev-auth.sh" env) || die "no dev signing key (scripts/dev-auth.sh)"
+    (umask 077 && sed 's/^export //' <<<"$auth" >"$state/auth.env")
+  fi
 
   say "publishing the API (Release, ReadyToRun: instances that start fast make restarts cheap)"
   dotnet publish "$repo/Notes.csproj" -c Release --use-current-runtime --self-contained false -o "$state/app" --nologo -v quiet >"$state/publish.log" 2>&1 \
@@ -374,7 +390,7 @@ up() {
   wait_for 120 "pg2 as synchronous standby" http_ok "http://127.0.0.1:${rest_ports[1]}/sync"
 
   start_nginx
-  say "starting ${#api_ports[@]} API instances on 127.0.0.1:${api_ports[0]}-${api_ports[-1]}, their tables in schema $(cat "$state/schema")"
+  say "starting ${#api_ports[@]} API instances on 127.0.0.1:${api_ports[0]}-${api_ports[-1]}, their tables in schema $(cat "$state/schema"), $(auth_mode)"
   start supervisor "$state/supervisor.log" "$here/cluster.sh" supervise
   wait_for 120 "the API instances" all_ready
   wait_for 30 "nginx" http_ok "http://127.0.0.1:$lb_port/health/ready"
@@ -387,6 +403,18 @@ up_failed() { # a start that did not get through stops what it started, and keep
   [ -d "$pids" ] || return 0
   say "stopping what had started; the logs stay in $state until the next make cluster or make cluster-down"
   stop_all
+}
+
+auth_mode() { # how the instances take callers
+  if [ -f "$state/auth.env" ]; then echo "with bearer tokens of the dev key (make token USER=alice)"; else echo "open (no sign-in)"; fi
+}
+
+token() { # token USER: a token the instances take, when they take tokens
+  [ -n "${1:-}" ] || die "token: name the token's user"
+  [ -f "$state/auth.env" ] || return 0
+  "$repo/scripts/ensure-packages.sh" python3-jwt
+  NOTES_SIGNING_KEY=$(sed -n 's/^Authentication__Schemes__Bearer__SigningKeys__0__Value=//p' "$state/auth.env") \
+    /usr/bin/python3 "$repo/scripts/dev-token.py" "$1"
 }
 
 all_ready() {
@@ -481,7 +509,7 @@ else:
   printf "$format" nginx "http://localhost:$lb_port" "$(alive nginx && echo running || echo DOWN)" "" \
     "$(alive nginx && memory $(tree "$(pid_of nginx)"))" ""
   echo "PostgreSQL's memory includes Patroni's; connections are client backends, the API's pools among them."
-  echo "The API's tables are in schema $(cat "$state/schema" 2>/dev/null || echo '?') of database notes."
+  echo "The API's tables are in schema $(cat "$state/schema" 2>/dev/null || echo '?') of database notes; it runs $(auth_mode)."
   alive supervisor || say "the supervisor is not running: instances that exit are not started again"
 }
 
@@ -533,5 +561,6 @@ case "${1:-}" in
   where) echo "$state" ;;
   running) alive supervisor ;;
   preflight) preflight ;;
-  *) echo "usage: $0 up|status|scale N|down|where|running|preflight" >&2; exit 2 ;;
+  token) token "${2:-}" ;;
+  *) echo "usage: $0 up|status|scale N|down|where|running|preflight|token USER" >&2; exit 2 ;;
 esac

@@ -24,11 +24,13 @@ class Response:
 
 
 class Connection:
-    """One keep-alive connection, opened on first use and again after the server closes it."""
+    """One keep-alive connection, opened on first use and again after the server closes it. HEADERS go with every
+    request (an Authorization header, say)."""
 
-    def __init__(self, host, port):
+    def __init__(self, host, port, headers=None):
         self.host = host
         self.port = port
+        self.headers = dict(headers or {})
         self._reader = None
         self._writer = None
 
@@ -54,6 +56,7 @@ class Connection:
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
         payload = b"" if body is None else json.dumps(body).encode()
         head = f"{method} {path} HTTP/1.1\r\nHost: localhost:{self.port}\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in self.headers.items())
         if body is not None:
             head += f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
         self._writer.write(head.encode() + b"\r\n" + payload)
@@ -100,9 +103,9 @@ class Connection:
         self._reader = self._writer = None
 
 
-async def once(host, port, method, path, body=None, timeout=10.0):
+async def once(host, port, method, path, body=None, timeout=10.0, headers=None):
     """One request on a connection of its own."""
-    connection = Connection(host, port)
+    connection = Connection(host, port, headers)
     try:
         return await connection.request(method, path, body, timeout)
     finally:
