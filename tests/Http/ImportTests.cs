@@ -118,7 +118,7 @@ public sealed class ImportTests(NotesApi api) : IClassFixture<NotesApi>
         {
             while (true)
             {
-                taken.Add(slots.Enter());
+                taken.Add(slots.Enter($"owner {taken.Count}"));
             }
         }
         catch (ServerBusyException)

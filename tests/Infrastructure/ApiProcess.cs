@@ -45,10 +45,12 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>Log lines at error or critical level.</summary>
     public IReadOnlyList<string> Failures => Lines.Where(line => line.Contains(" fail: ", StringComparison.Ordinal) || line.Contains(" crit: ", StringComparison.Ordinal)).ToList();
 
-    public static ApiProcess Start(IReadOnlyDictionary<string, string> settings, int? port = null)
+    /// <summary>Starts the API on <paramref name="port"/> (a free one when null), and also on <paramref name="alsoOn"/>.</summary>
+    public static ApiProcess Start(IReadOnlyDictionary<string, string> settings, int? port = null, int? alsoOn = null)
     {
         var listenPort = port ?? FreePort.Next();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Notes.dll"), "--urls", $"http://127.0.0.1:{listenPort}"])
+        var urls = alsoOn is { } other ? $"http://127.0.0.1:{listenPort};http://127.0.0.1:{other}" : $"http://127.0.0.1:{listenPort}";
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Notes.dll"), "--urls", urls])
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,

@@ -63,7 +63,7 @@ public static class ImportNotes
 
         public async Task<Result> Handle(Command command, CancellationToken cancellationToken)
         {
-            using var slot = slots.Enter();
+            using var slot = slots.Enter(session.TenantId);
             await using var connection = session.DocumentStore.Storage.Database.CreateConnection();
             await connection.OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

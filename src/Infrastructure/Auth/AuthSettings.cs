@@ -10,6 +10,7 @@ public sealed record AuthSettings(bool Bearer, string OwnerClaim, bool RequireSc
     public const string BearerSection = "Authentication:Schemes:Bearer";
     public const string ReadScope = "notes:read";
     public const string WriteScope = "notes:write";
+    public const string MetricsScope = "notes:metrics";
 
     public static AuthSettings From(IConfiguration configuration) => new(
         configuration.GetSection(BearerSection).GetChildren().Any(),

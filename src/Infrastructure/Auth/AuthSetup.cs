@@ -10,6 +10,7 @@ namespace Notes.Infrastructure.Auth;
 public static class AuthSetup
 {
     private const string NotesPolicy = "notes";
+    private const string MetricsPolicy = "metrics";
 
     public static WebApplicationBuilder AddNotesAuth(this WebApplicationBuilder builder)
     {
@@ -44,7 +45,8 @@ public static class AuthSetup
             {
                 policy.AddRequirements(new ScopeRequirement());
             }
-        });
+        }).AddPolicy(MetricsPolicy, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>
+            ScopeHandler.Scopes(context.User).Contains(AuthSettings.MetricsScope)));
         return builder;
     }
 
@@ -75,6 +77,11 @@ public static class AuthSetup
 
         return app;
     }
+
+    /// <summary>When callers sign in, metrics are for a token with the scope <see cref="AuthSettings.MetricsScope"/> alone.</summary>
+    public static TBuilder RequireMetricsScraper<TBuilder>(this TBuilder builder, IServiceProvider services)
+        where TBuilder : IEndpointConventionBuilder =>
+        services.GetRequiredService<AuthSettings>().Bearer ? builder.RequireAuthorization(MetricsPolicy) : builder;
 
     /// <summary>Every notes endpoint needs a caller with a valid token when a bearer scheme is configured.</summary>
     public static TBuilder RequireNotesCaller<TBuilder>(this TBuilder builder, IServiceProvider services)

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Notes.Infrastructure.Auth;
@@ -15,9 +16,7 @@ internal sealed class ScopeHandler : AuthorizationHandler<ScopeRequirement>
     {
         if (context.Resource is HttpContext http)
         {
-            var scopes = context.User.FindAll(claim => claim.Type is "scope" or "scp")
-                .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .ToHashSet(StringComparer.Ordinal);
+            var scopes = Scopes(context.User);
             var isRead = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
             if (scopes.Contains(AuthSettings.WriteScope) || (isRead && scopes.Contains(AuthSettings.ReadScope)))
             {
@@ -27,4 +26,9 @@ internal sealed class ScopeHandler : AuthorizationHandler<ScopeRequirement>
 
         return Task.CompletedTask;
     }
+
+    public static HashSet<string> Scopes(ClaimsPrincipal user) =>
+        user.FindAll(claim => claim.Type is "scope" or "scp")
+            .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToHashSet(StringComparer.Ordinal);
 }

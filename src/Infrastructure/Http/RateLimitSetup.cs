@@ -3,14 +3,16 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Notes.Infrastructure.Auth;
 
 namespace Notes.Infrastructure.Http;
 
 /// <summary>
-/// A rate limit per client address, off by default and on with one setting, <c>RateLimit:RequestsPerMinute</c>:
-/// each address has a bucket of that many requests that refills at that rate, so a client may spend a minute's
-/// worth at once and then goes at the steady rate. Past it: 429 with <c>Retry-After</c> and problem details.
-/// IPv6 clients count per /64 (what one subscriber usually gets), so rotating addresses within it does not help.
+/// A rate limit per caller, off by default and on with one setting, <c>RateLimit:RequestsPerMinute</c>: each caller
+/// has a bucket of that many requests that refills at that rate, so a client may spend a minute's worth at once and
+/// then goes at the steady rate. Past it: 429 with <c>Retry-After</c> and problem details. A signed-in caller counts
+/// by owner, whatever address they come from (and people behind one address do not share a bucket); any other by
+/// client address, IPv6 per /64 (what one subscriber usually gets), so rotating addresses within it does not help.
 /// Health checks are never limited: a balancer polling them must not be turned away.
 /// </summary>
 public static class RateLimitSetup
@@ -45,9 +47,17 @@ public static class RateLimitSetup
         AutoReplenishment = true,
     };
 
-    /// <summary>The client's address (as <c>UseForwardedHeaders</c> left it): IPv4 whole, IPv6 by its /64 prefix.</summary>
+    /// <summary>
+    /// Who a request counts against: a signed-in caller's owner, else the client's address (as
+    /// <c>UseForwardedHeaders</c> left it), IPv4 whole, IPv6 by its /64 prefix.
+    /// </summary>
     public static string ClientKey(HttpContext context)
     {
+        if (context.User.Identity?.IsAuthenticated == true)
+        {
+            return "owner " + context.RequestServices.GetRequiredService<Caller>().Owner;
+        }
+
         var address = context.Connection.RemoteIpAddress;
         if (address is null)
         {
@@ -83,7 +93,7 @@ public static class RateLimitSetup
             {
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests",
-                Detail = $"This client address has used its {perMinute} requests a minute; try again in {seconds} seconds.",
+                Detail = $"This {(context.User.Identity?.IsAuthenticated == true ? "account" : "client address")} has used its {perMinute} requests a minute; try again in {seconds} seconds.",
             },
         });
     }

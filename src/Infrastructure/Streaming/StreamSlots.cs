@@ -4,8 +4,8 @@ namespace Notes.Infrastructure.Streaming;
 
 /// <summary>
 /// Who may run a long streamed answer (an export) now. At most <c>Streams:MaxConcurrent</c> (default 16) run at once,
-/// and one client address holds at most <c>Streams:SlotsPerAddress</c> of them (default a quarter), so one client
-/// cannot take them all; past either, a new one is refused with 503 and Retry-After at once. An export that makes no
+/// and one caller (a signed-in owner, else a client address) holds at most <c>Streams:SlotsPerAddress</c> of them
+/// (default a quarter), so one client cannot take them all; past either, a new one is refused with 503 and Retry-After at once. An export that makes no
 /// progress for <c>Streams:StallSeconds</c> (default 20) is cut, so a reader that stops reading gives its slot back.
 /// </summary>
 public sealed class StreamSlots(IConfiguration configuration)
@@ -59,7 +59,7 @@ public sealed class StreamSlots(IConfiguration configuration)
             {
                 throw new ServerBusyException(
                     "Too many exports from this client",
-                    $"This server streams at most {PerClient} exports at once to one client address; try again in {RetryAfterSeconds} seconds, when one of yours is over.",
+                    $"This server streams at most {PerClient} exports at once to one caller; try again in {RetryAfterSeconds} seconds, when one of yours is over.",
                     RetryAfterSeconds);
             }
 

@@ -1,3 +1,4 @@
+using Notes.Infrastructure.Auth;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -95,12 +96,27 @@ public static class TelemetrySetup
         return app;
     }
 
-    /// <summary><c>GET /metrics</c>: the Prometheus text format, left out of the OpenAPI document.</summary>
+    /// <summary>
+    /// <c>GET /metrics</c>: the Prometheus text format, left out of the OpenAPI document, and not served to the API's
+    /// clients. With <c>Metrics:Port</c>, only on connections to that port (one of the server's URLs, kept off the
+    /// public network); else, when callers sign in, only to a token with the scope <see cref="AuthSettings.MetricsScope"/>.
+    /// In open mode, as the API itself, it is served to whoever may reach the server (loopback unless told otherwise).
+    /// </summary>
     public static WebApplication MapNotesMetrics(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<TelemetrySettings>().Enabled)
+        if (!app.Services.GetRequiredService<TelemetrySettings>().Enabled)
         {
-            app.MapPrometheusScrapingEndpoint(MetricsPath).ExcludeFromDescription();
+            return app;
+        }
+
+        if (app.Configuration.GetValue<int?>("Metrics:Port") is { } port)
+        {
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
+                context.Connection.LocalPort == port && context.Request.Path.Equals(MetricsPath, StringComparison.OrdinalIgnoreCase));
+        }
+        else
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsPath).ExcludeFromDescription().RequireMetricsScraper(app.Services);
         }
 
         return app;
