@@ -82,15 +82,27 @@ public sealed class TokenCacheTests(TokenCacheTests.NoSkewApi api) : IClassFixtu
     }
 
     [Fact]
+    public async Task Should_look_a_verified_token_up_instead_of_verifying_it_again()
+    {
+        using var handler = new CachingTokenHandler();
+        var token = api.Issuer.Token("frank");
+        var parameters = Parameters();
+        (await handler.ValidateTokenAsync(token, parameters)).IsValid.ShouldBeTrue();
+
+        // a verification now would fail: only the key it would need is gone
+        parameters.IssuerSigningKey = TestIssuer.ForeignKey();
+        var lookedUp = await handler.ValidateTokenAsync(token, parameters);
+
+        lookedUp.IsValid.ShouldBeTrue();
+        lookedUp.ClaimsIdentity.FindFirst("sub")?.Value.ShouldBe("frank");
+        (await handler.ValidateTokenAsync(api.Issuer.Token("grace"), parameters)).IsValid.ShouldBeFalse("another token is verified");
+    }
+
+    [Fact]
     public async Task Should_keep_no_more_tokens_than_its_capacity_and_still_accept_the_others()
     {
         using var handler = new CachingTokenHandler(capacity: 3);
-        var parameters = new TokenValidationParameters
-        {
-            ValidIssuer = api.Issuer.Authority,
-            ValidAudience = TestIssuer.Audience,
-            IssuerSigningKey = api.Issuer.CurrentKey(),
-        };
+        var parameters = Parameters();
 
         for (var caller = 0; caller < 10; caller++)
         {
@@ -103,4 +115,12 @@ public sealed class TokenCacheTests(TokenCacheTests.NoSkewApi api) : IClassFixtu
         forged.IsValid.ShouldBeFalse();
         handler.Count.ShouldBeLessThanOrEqualTo(3);
     }
+
+    /// <summary>What the API checks a token of its issuer against, without the API.</summary>
+    private TokenValidationParameters Parameters() => new()
+    {
+        ValidIssuer = api.Issuer.Authority,
+        ValidAudience = TestIssuer.Audience,
+        IssuerSigningKey = api.Issuer.CurrentKey(),
+    };
 }
