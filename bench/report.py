@@ -119,6 +119,13 @@ def signed_in(scenario):
             "non2xx": sum(x["non2xx"] + x["errors"] for side in runs for x in runs[side])}
 
 
+def goal_ratio(value, goal=0.9):
+    """A ratio beside its goal: with a third decimal where two would round a miss up to the goal."""
+    if value >= goal:
+        return f"{value:.2f}"
+    return f"{value:.3f} (below the goal)" if round(value, 2) >= goal else f"{value:.2f} (below the goal)"
+
+
 def reference_table(settings, main):
     compared = [(s, against_reference(s)) for s in main]
     compared = [(s, c) for s, c in compared if c]
@@ -229,7 +236,7 @@ def tables(settings, scenarios, cold, exports, hostile):
             runs = {side: " / ".join(f"{x['rps']:,.0f}" for x in a["runs"][side]) for side in ("open", "signed")}
             swings = " / ".join("—" if a["swing"][key] is None else f"{a['swing'][key]:.0%}" for key in ("open", "signed"))
             lines.append(f"| {s['label']} ({s['connections']} connections) | {a['open']['rps']:,.0f} ({runs['open']}) | "
-                         f"{a['signed']['rps']:,.0f} ({runs['signed']}) | **{a['ratio']:.2f}**{'' if a['ratio'] >= 0.9 else ' (below the goal)'} | "
+                         f"{a['signed']['rps']:,.0f} ({runs['signed']}) | **{goal_ratio(a['ratio'])}** | "
                          f"{swings} | {a['open']['p99']:.1f} / {a['signed']['p99']:.1f} | {a['non2xx']} |")
         lines.append("")
     if cold:
@@ -282,7 +289,7 @@ def chart(settings, scenarios, cold, exports, hostile):
     if auth:
         panels.append(("Signed in: requests/s as a ratio to the open API (1.00: as fast; goal 0.90 or more)", [
             (f"{s['label']} ({s['connections']})",
-             [("api-signed", a["ratio"], f"{a['ratio']:.2f}: {a['signed']['rps']:,.0f}/s beside {a['open']['rps']:,.0f}/s open")])
+             [("api-signed", a["ratio"], f"{goal_ratio(a['ratio'])}: {a['signed']['rps']:,.0f}/s beside {a['open']['rps']:,.0f}/s open")])
             for s, a in auth], 1.0))
     if cold:
         panels.append(("Process start to the first 200, median (less is better)", [

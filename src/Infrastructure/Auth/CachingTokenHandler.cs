@@ -12,7 +12,8 @@ namespace Notes.Infrastructure.Auth;
 /// more than a whole GET. A token accepted is kept, under the SHA-256 of its text, until it expires (its exp plus the
 /// clock skew the validation allows) and at most <see cref="MaxAge"/>; a refused token is never kept, and a token
 /// that differs by one character is another key, verified in full. At most <see cref="DefaultCapacity"/> tokens are
-/// kept: beyond that a token is verified on every request until room is made.
+/// kept: beyond that a token is verified on every request until room is made. What this trades: a token whose key the
+/// provider withdraws is still taken until its entry ends, <see cref="MaxAge"/> at most.
 /// </summary>
 internal sealed class CachingTokenHandler(int capacity = CachingTokenHandler.DefaultCapacity) : JsonWebTokenHandler, IDisposable
 {
