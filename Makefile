@@ -96,12 +96,12 @@ load-test-headless: ## bounded run against the running API (USERS=50 SPAWN_RATE=
 		--stop-timeout 10 --csv $(REPORTS)/notes --html $(REPORTS)/notes.html --exit-code-on-error 1
 	@echo "reports: $(REPORTS)/notes.html, $(REPORTS)/notes_stats.csv"
 
-adminer: $(DB) ## serve adminer on http://127.0.0.1:8080 against the local database (login notes / notes)
+adminer: $(DB) ## serve adminer on http://127.0.0.1:8080 against the local database (read-only login notes_inspector / notes_inspector, which sees every owner's notes)
 	@scripts/ensure-packages.sh adminer php-cli php-pgsql
-	@echo "adminer: http://127.0.0.1:8080/?pgsql=127.0.0.1:$(NOTES_DB_PORT)&username=notes&db=notes&ns=$(or $(Database__Schema),public)&select=mt_doc_note (password: notes)"
+	@echo "adminer: http://127.0.0.1:8080/?pgsql=127.0.0.1:$(NOTES_DB_PORT)&username=notes_inspector&db=notes&ns=$(or $(Database__Schema),public)&select=mt_doc_note (password: notes_inspector; read-only, every owner's notes)"
 	php -S 127.0.0.1:8080 -t /usr/share/adminer /etc/adminer/conf.php
 
-adminer-check: $(DB) ## check that adminer logs in and shows the notes the API stored in mt_doc_note
+adminer-check: $(DB) ## check that adminer logs in as notes_inspector and shows the notes the API stored in mt_doc_note
 	@scripts/ensure-packages.sh adminer php-cli php-pgsql
 	scripts/adminer-check.sh
 

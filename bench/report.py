@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 TARGETS = {"baseline": "Baseline", "api": "API", "api-notel": "API, telemetry off", "reference": "Reference (an earlier API)",
-           "postgres": "PostgreSQL alone"}
-COLORS = {"baseline": "#9e9e9e", "api": "#3f51b5", "api-notel": "#90caf9", "reference": "#ffa726", "postgres": "#66bb6a"}
+           "postgres": "PostgreSQL alone", "api-signed": "API, signed in"}
+COLORS = {"baseline": "#9e9e9e", "api": "#3f51b5", "api-notel": "#90caf9", "reference": "#ffa726", "postgres": "#66bb6a", "api-signed": "#7e57c2"}
 HOSTILE = {"empty": "notes that break a rule (`{}`)", "padded": "good notes padded with a 60 KB unknown member"}
 TO_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
@@ -104,6 +104,26 @@ def against_reference(scenario):
         slower.append("p99")
     result["slower"] = slower
     return result
+
+
+def signed_in(scenario):
+    """The auth phase's figures: the open API's and the signed-in API's runs (each twice), their means, ratio and swings.
+    None without a run of each."""
+    r = scenario["results"]
+    runs = {"open": [r[k] for k in ("api", "api-again") if r.get(k)], "signed": [r[k] for k in ("api-signed", "api-signed-again") if r.get(k)]}
+    if not (runs["open"] and runs["signed"]) or not all(x["rps"] for x in runs["open"]):
+        return None
+    mean = {side: {key: statistics.mean(x[key] for x in runs[side]) for key in ("rps", "p99")} for side in runs}
+    return {"runs": runs, **mean, "ratio": mean["signed"]["rps"] / mean["open"]["rps"],
+            "swing": {side: swing(*runs[side], "rps") if len(runs[side]) == 2 else None for side in runs},
+            "non2xx": sum(x["non2xx"] + x["errors"] for side in runs for x in runs[side])}
+
+
+def goal_ratio(value, goal=0.9):
+    """A ratio beside its goal: with a third decimal where two would round a miss up to the goal."""
+    if value >= goal:
+        return f"{value:.2f}"
+    return f"{value:.3f} (below the goal)" if round(value, 2) >= goal else f"{value:.2f} (below the goal)"
 
 
 def reference_table(settings, main):
@@ -202,6 +222,23 @@ def tables(settings, scenarios, cold, exports, hostile):
             lines.append(f"| {h['body_mib']} MiB, {HOSTILE[h['kind']]} | {h['status']} | {h['seconds']:.1f} | {h['baseline_mib']:.0f} | "
                          f"{h['peak_mib']:.0f} | **{h['raised_mib']:.1f}** |")
         lines.append("")
+    auth = [(s, signed_in(s)) for s in scenarios if s["group"] == "auth"]
+    auth = [(s, a) for s, a in auth if a]
+    if auth:
+        lines += ["What signing in costs a read: the API started open, then with a bearer scheme whose keys come from an OpenID "
+                  "Connect provider on loopback (RS256), every request with the same token, then both again in the same order; "
+                  "each run reads one note it created (signed in: with its token). Figures are the mean of the two runs of each "
+                  "(each run in brackets); swing: how far the two runs of one are apart, relative to their mean. Goal: signed in "
+                  "at 0.9 of the open API's requests/s or more.", "",
+                  "| Scenario | open req/s | signed in req/s | signed in ÷ open (goal ≥ 0.9) | swing open / signed in | p99 open / signed in (ms) | non-2xx |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for s, a in auth:
+            runs = {side: " / ".join(f"{x['rps']:,.0f}" for x in a["runs"][side]) for side in ("open", "signed")}
+            swings = " / ".join("—" if a["swing"][key] is None else f"{a['swing'][key]:.0%}" for key in ("open", "signed"))
+            lines.append(f"| {s['label']} ({s['connections']} connections) | {a['open']['rps']:,.0f} ({runs['open']}) | "
+                         f"{a['signed']['rps']:,.0f} ({runs['signed']}) | **{goal_ratio(a['ratio'])}** | "
+                         f"{swings} | {a['open']['p99']:.1f} / {a['signed']['p99']:.1f} | {a['non2xx']} |")
+        lines.append("")
     if cold:
         lines += ["Process start to the first 200 of `GET /notes/1`.", "",
                   "| Cold start | median (ms) | min – max (ms) | runs | median ÷ baseline's |", "| --- | ---: | ---: | ---: | ---: |"]
@@ -247,15 +284,25 @@ def chart(settings, scenarios, cold, exports, hostile):
         panels.append(("Hostile imports: the API's peak RSS raised, MiB (less is better; goal under 64)", [
             (f"{h['body_mib']} MiB, {HOSTILE[h['kind']]}", [("api", h["raised_mib"], f"{h['raised_mib']:.1f} MiB ({h['status']})")]) for h in hostile],
             None))
+    auth = [(s, signed_in(s)) for s in scenarios if s["group"] == "auth"]
+    auth = [(s, a) for s, a in auth if a]
+    if auth:
+        panels.append(("Signed in: requests/s as a ratio to the open API (1.00: as fast; goal 0.90 or more)", [
+            (f"{s['label']} ({s['connections']})",
+             [("api-signed", a["ratio"], f"{goal_ratio(a['ratio'])}: {a['signed']['rps']:,.0f}/s beside {a['open']['rps']:,.0f}/s open")])
+            for s, a in auth], 1.0))
     if cold:
         panels.append(("Process start to the first 200, median (less is better)", [
             ("cold start", [(t, statistics.median(cold[t]), f"{statistics.median(cold[t]):,.0f} ms") for t in ("baseline", "api", "api-notel") if t in cold])],
             None))
 
     width, left, bar, gap = 980, 330, 16, 12
-    svg, y = [], 40
-    legend = "".join(f'<rect x="{10 + i * 200}" y="24" width="12" height="12" fill="{COLORS[t]}"/>'
-                     f'<text x="{27 + i * 200}" y="35">{html.escape(name)}</text>' for i, (t, name) in enumerate(TARGETS.items()))
+    svg, y = [], 56
+    shown = {target for _, rows, _ in panels for _, bars in rows for target, _, _ in bars}
+    # four to a line: a whole run shows six
+    legend = "".join(f'<rect x="{10 + i % 4 * 240}" y="{24 + i // 4 * 16}" width="12" height="12" fill="{COLORS[t]}"/>'
+                     f'<text x="{27 + i % 4 * 240}" y="{35 + i // 4 * 16}">{html.escape(name)}</text>'
+                     for i, (t, name) in enumerate((t, name) for t, name in TARGETS.items() if t in shown))
     for title, rows, one in panels:
         y += 28
         svg.append(f'<text x="10" y="{y}" font-weight="bold">{html.escape(title)}</text>')

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Checks adminer as a user would: stores notes through the API at API_URL, starts adminer, logs in to it with
-the notes credentials (the login form, its session cookie) and fails unless its page of the Marten table
-mt_doc_note shows every note stored. Run by scripts/adminer-check.sh, which serves the API on database DB_NAME."""
+the read-only inspection login notes_inspector (the login form, its session cookie) and fails unless its page of
+the Marten table mt_doc_note shows every note stored. Run by scripts/adminer-check.sh, which serves the API on
+database DB_NAME."""
 import http.cookiejar
 import json
 import os
@@ -15,6 +16,8 @@ import uuid
 
 API_URL, DB_SERVER, DB_NAME = os.environ["API_URL"], os.environ["DB_SERVER"], os.environ["DB_NAME"]
 SCHEMA = os.environ.get("Database__Schema") or "public"  # the API's, which adminer-check.sh's API inherits
+# scripts/notes-inspector.sql: reads every owner's rows, which the API's own login, under row-level security, does not
+LOGIN, PASSWORD = "notes_inspector", "notes_inspector"
 
 
 def free_port():
@@ -44,11 +47,11 @@ def check(adminer_url, texts):
             time.sleep(0.3)
     else:
         sys.exit(f"adminer-check: adminer did not answer at {adminer_url}")
-    login = urllib.parse.urlencode({"auth[driver]": "pgsql", "auth[server]": DB_SERVER, "auth[username]": "notes",
-                                    "auth[password]": "notes", "auth[db]": DB_NAME}).encode()
+    login = urllib.parse.urlencode({"auth[driver]": "pgsql", "auth[server]": DB_SERVER, "auth[username]": LOGIN,
+                                    "auth[password]": PASSWORD, "auth[db]": DB_NAME}).encode()
     if "Logout" not in browser.open(adminer_url + "/", data=login).read().decode():
-        sys.exit("adminer-check: adminer did not accept the notes/notes login")
-    query = urllib.parse.urlencode({"pgsql": DB_SERVER, "username": "notes", "db": DB_NAME, "ns": SCHEMA,
+        sys.exit(f"adminer-check: adminer did not accept the {LOGIN} login (scripts/db.sh up creates it)")
+    query = urllib.parse.urlencode({"pgsql": DB_SERVER, "username": LOGIN, "db": DB_NAME, "ns": SCHEMA,
                                     "select": "mt_doc_note"})
     page = browser.open(f"{adminer_url}/?{query}").read().decode()
     missing = [text for text in texts if text not in page]
@@ -66,7 +69,7 @@ def main():
     finally:
         adminer.terminate()
         adminer.wait(timeout=10)
-    print(f"adminer-check: adminer logged in as notes and shows notes {ids} stored by the API in mt_doc_note")
+    print(f"adminer-check: adminer logged in as {LOGIN} and shows notes {ids} stored by the API in mt_doc_note")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@
 #   BENCH_DEEP_CONNECTIONS=4  connections for the deep pages (each request counts every note), BENCH_DEEP_SECONDS=5 each
 #   BENCH_EXPORT_RUNS=3       exports per service (and psql \copy runs) after one unmeasured; the median is reported
 #   BENCH_HOSTILE_MIB=256     size of the hostile import bodies (bench/hostile-import.bench.sh); 0 leaves them out
+#   BENCH_AUTH=1              0 leaves out the signed-in reads (bench/auth.bench.sh: the API open, then with bearer tokens)
 #   BENCH_COLD_RUNS=5         starts per service for the start-up time; the median is reported
 #   BENCH_POOL=50             Maximum Pool Size of both services (the shared PostgreSQL allows 200 connections)
 #   BENCH_LOG_LEVEL=Warning   Logging__LogLevel__Default of both services

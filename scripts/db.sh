@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A private PostgreSQL cluster for development and tests, started from the installed binaries.
-#   scripts/db.sh up      start it (initialising it on first use) and make sure the notes database exists
+#   scripts/db.sh up      start it (initialising it on first use) and make sure the notes database and the
+#                         read-only login notes_inspector (scripts/notes-inspector.sql) exist
 #   scripts/db.sh down    stop it
 #   scripts/db.sh status  say whether it runs
 #   scripts/db.sh reset   stop it and delete its data
@@ -117,7 +118,8 @@ where not exists (select from pg_roles where rolname = '$db_user') \gexec
 select format('create database %I owner %I', '$db_name', '$db_user')
 where not exists (select from pg_database where datname = '$db_name') \gexec
 SQL
-  say "ready: postgresql://$db_user:****@127.0.0.1:$port/$db_name"
+  psql_super <"$repo/scripts/notes-inspector.sql"
+  say "ready: postgresql://$db_user:****@127.0.0.1:$port/$db_name (read-only login for inspection: notes_inspector)"
 }
 
 down() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes the documentation's screenshots again (docs/img/*.png): the API docs page, adminer showing mt_doc_note,
 # locust's web UI during a run and Prometheus's graphs of that run. It starts everything it needs on 127.0.0.1
-# and stops it all at the end.
+# and stops it all at the end. Adminer is logged in to with the read-only login notes_inspector
+# (scripts/notes-inspector.sql), as docs/adminer.md says.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"

@@ -169,6 +169,7 @@ write_files() { # every folder and file the servers use, in $state (none in the 
   (umask 077 && printf 'PGPASSWORD=%s\n' "$superuser_password" >"$state/superuser.env")
   # Patroni runs it as the owner, who may not reach deploy/cluster/
   install -m 755 "$here/post-bootstrap.sh" "$state/post-bootstrap.sh"
+  install -m 644 "$repo/scripts/notes-inspector.sql" "$state/notes-inspector.sql"
   for i in "${!nodes[@]}"; do
     node=${nodes[$i]}
     render "$here/patroni.yml.in" NODE="$node" STATE="$state" BINDIR="$bindir" \
@@ -190,7 +191,7 @@ write_files() { # every folder and file the servers use, in $state (none in the 
 # Otherwise one line per path it cannot use, and a start that fails now instead of after a 90 s wait.
 owner_reaches() {
   local paths=("$state" "$state/etcd" "$state/nginx" "$state/nginx/temp" "$state/nginx/nginx.conf"
-    "$state/nginx/upstreams.conf" "$state/post-bootstrap.sh") node
+    "$state/nginx/upstreams.conf" "$state/post-bootstrap.sh" "$state/notes-inspector.sql") node
   for node in "${nodes[@]}"; do paths+=("$state/$node" "$state/$node/patroni.yml"); done
   as_owner /usr/bin/python3 -c '
 import os, stat, sys

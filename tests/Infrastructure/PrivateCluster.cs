@@ -30,7 +30,7 @@ public sealed class PrivateCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var scripts = Directory.CreateDirectory(Path.Combine(_root, "scripts"));
-        foreach (var script in new[] { "db.sh", "ensure-packages.sh" })
+        foreach (var script in new[] { "db.sh", "ensure-packages.sh", "notes-inspector.sql" })
         {
             File.Copy(Path.Combine(RepositoryRoot(), "scripts", script), Path.Combine(scripts.FullName, script));
         }

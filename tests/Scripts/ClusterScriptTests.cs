@@ -27,6 +27,9 @@ public sealed class ClusterScriptTests : IAsyncLifetime
             File.Copy(Path.Combine(PrivateCluster.RepositoryRoot(), "deploy", "cluster", file), Path.Combine(cluster.FullName, file));
         }
 
+        var scripts = Directory.CreateDirectory(Path.Combine(Clone, "scripts"));
+        File.Copy(Path.Combine(PrivateCluster.RepositoryRoot(), "scripts", "notes-inspector.sql"), Path.Combine(scripts.FullName, "notes-inspector.sql"));
+
         return Task.CompletedTask;
     }
 

@@ -21,15 +21,15 @@ try {
   await page.screenshot(shot('api-docs.png'));
   console.log('screenshots: api-docs.png');
 
-  // adminer: log in as a user would, then open the Marten table
+  // adminer: log in as a user would, with the read-only login that sees every owner's notes, then open the Marten table
   await page.goto(`${ADMINER_URL}/`);
   await page.selectOption('select[name="auth[driver]"]', 'pgsql');
   await page.fill('input[name="auth[server]"]', DB_SERVER);
-  await page.fill('input[name="auth[username]"]', 'notes');
-  await page.fill('input[name="auth[password]"]', 'notes');
+  await page.fill('input[name="auth[username]"]', 'notes_inspector');
+  await page.fill('input[name="auth[password]"]', 'notes_inspector');
   await page.fill('input[name="auth[db]"]', DB_NAME);
   await Promise.all([page.waitForNavigation(), page.click('input[type="submit"][value="Login"]')]);
-  const table = new URLSearchParams({ pgsql: DB_SERVER, username: 'notes', db: DB_NAME, ns: Database__Schema || 'public', select: 'mt_doc_note' });
+  const table = new URLSearchParams({ pgsql: DB_SERVER, username: 'notes_inspector', db: DB_NAME, ns: Database__Schema || 'public', select: 'mt_doc_note' });
   await page.goto(`${ADMINER_URL}/?${table}`);
   await page.getByText('Select: mt_doc_note').first().waitFor();
   await page.screenshot(shot('adminer.png'));

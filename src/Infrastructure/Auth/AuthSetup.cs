@@ -30,6 +30,7 @@ public static class AuthSetup
             // A token signed with a key the provider just published is accepted within a minute: an unknown key id
             // fetches the keys again at most every 30 s (the default, 5 minutes, would refuse a rotated key that long).
             options.RefreshInterval = TimeSpan.FromSeconds(30);
+            CachingTokenHandler.Use(options);
             options.Events = new JwtBearerEvents
             {
                 OnTokenValidated = context => NameOwner(context, settings.OwnerClaim),
