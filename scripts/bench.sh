@@ -94,8 +94,10 @@ runs=0                   # measured scenarios so far: the order of the services 
 
 say() { printf 'bench: [%02d:%02d] %s\n' $(((SECONDS - started_at) / 60)) $(((SECONDS - started_at) % 60)) "$*"; }
 die() { say "$*" >&2; exit 1; }
-# The bench's own SQL names Marten's tables unqualified: they resolve in the API's schema (Database__Schema).
-export PGOPTIONS="-c search_path=${Database__Schema:-public}"
+# The bench's own SQL names Marten's tables unqualified: they resolve in the API's schema (Database__Schema). Its
+# statements, pgbench's and the baseline's (Npgsql reads PGOPTIONS too) see the notes of open mode's owner, as the API
+# in open mode does: row-level security shows a session no row until it names an owner.
+export PGOPTIONS="-c search_path=${Database__Schema:-public} -c notes.owner=*DEFAULT*"
 sql() { PGPASSWORD=notes psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$db_port" -U notes "$@"; }
 count() { printf "%'d" "$1"; }
 

@@ -93,6 +93,8 @@ public sealed partial class DevAuthTests(DevAuthTests.DevKeyApi api) : IClassFix
 
             start.Environment["NOTES_SIGNING_KEY"] = null;
             start.Environment["MAKEFLAGS"] = null;
+            start.Environment["MAKELEVEL"] = null;
+            start.Environment["MFLAGS"] = null;
             foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
             {
                 start.Environment[name] = value;
