@@ -1,5 +1,5 @@
 using Notes.Infrastructure.Auth;
-using Notes.Infrastructure.Errors;
+using Notes.Infrastructure.Http;
 
 namespace Notes.Features.Notes;
 
@@ -14,67 +14,25 @@ public sealed class ImportSlots(IConfiguration configuration)
     public const int DefaultMaxConcurrent = 4;
     private const int RetryAfterSeconds = 5;
 
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, int> _heldByOwner = [];
-    private int _held;
+    private readonly Slots _slots = Of(configuration);
 
-    public int MaxConcurrent { get; } = Math.Max(1, configuration.GetValue("Imports:MaxConcurrent", DefaultMaxConcurrent));
+    public int PerOwner => _slots.PerKey;
 
-    public int PerOwner { get; } = configuration.GetValue("Imports:SlotsPerOwner", 0) is > 0 and var perOwner
-        ? perOwner
-        : Math.Max(1, Math.Max(1, configuration.GetValue("Imports:MaxConcurrent", DefaultMaxConcurrent)) / 2);
+    /// <summary>Takes a slot for <paramref name="owner"/> until the returned lease is disposed, or throws a ServerBusyException.</summary>
+    public IDisposable Enter(string owner) => _slots.Enter(owner);
 
-    /// <summary>Takes a slot for <paramref name="owner"/> until the returned lease is disposed, or throws <see cref="ServerBusyException"/>.</summary>
-    public IDisposable Enter(string owner)
+    private static Slots Of(IConfiguration configuration)
     {
-        lock (_lock)
-        {
-            if (_held >= MaxConcurrent)
-            {
-                throw new ServerBusyException(
-                    "Too many imports in progress",
-                    $"This server runs a few imports at once; try again in {RetryAfterSeconds} seconds.",
-                    RetryAfterSeconds);
-            }
-
-            var heldByOwner = _heldByOwner.GetValueOrDefault(owner);
-            if (owner != Caller.OpenModeOwner && heldByOwner >= PerOwner)
-            {
-                throw new ServerBusyException(
-                    "Too many imports of yours in progress",
-                    $"This server runs at most {PerOwner} imports of one account at once; try again in {RetryAfterSeconds} seconds, when one of yours is over.",
-                    RetryAfterSeconds);
-            }
-
-            _heldByOwner[owner] = heldByOwner + 1;
-            _held++;
-        }
-
-        return new Lease(this, owner);
-    }
-
-    private void Release(string owner)
-    {
-        lock (_lock)
-        {
-            _held--;
-            if (--_heldByOwner[owner] == 0)
-            {
-                _heldByOwner.Remove(owner);
-            }
-        }
-    }
-
-    private sealed class Lease(ImportSlots slots, string owner) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                slots.Release(owner);
-            }
-        }
+        var max = Math.Max(1, configuration.GetValue("Imports:MaxConcurrent", DefaultMaxConcurrent));
+        var perOwner = configuration.GetValue("Imports:SlotsPerOwner", 0) is > 0 and var configured ? configured : Math.Max(1, max / 2);
+        return new Slots(
+            max,
+            perOwner,
+            new Slots.Refusal("Too many imports in progress", $"This server runs a few imports at once; try again in {RetryAfterSeconds} seconds.", RetryAfterSeconds),
+            new Slots.Refusal(
+                "Too many imports of yours in progress",
+                $"This server runs at most {perOwner} imports of one account at once; try again in {RetryAfterSeconds} seconds, when one of yours is over.",
+                RetryAfterSeconds),
+            unlimitedKey: Caller.OpenModeOwner);
     }
 }

@@ -51,11 +51,14 @@ public static class AuthSetup
         return builder;
     }
 
-    /// <summary>A token that names no owner is refused like any other invalid token: its notes would be no one's.</summary>
+    /// <summary>
+    /// A token that names no owner is refused like any other invalid token: its notes would be no one's. So is one
+    /// that names the built-in owner, whose notes are open mode's and those not yet handed to a person.
+    /// </summary>
     private static Task NameOwner(TokenValidatedContext context, string claim)
     {
         var owner = context.Principal?.FindFirst(claim)?.Value;
-        if (string.IsNullOrWhiteSpace(owner) || owner.Length > Caller.MaxOwnerLength)
+        if (string.IsNullOrWhiteSpace(owner) || owner.Length > Caller.MaxOwnerLength || owner == Caller.OpenModeOwner)
         {
             context.Fail($"The token names no owner in its '{claim}' claim.");
         }
