@@ -127,6 +127,6 @@ select count(*) from moved;
 alter table :"schema".mt_doc_note force row level security;
 commit;
 SQL
-) || die "nothing was moved: the transaction failed (the login must own $schema.mt_doc_note, as the API's does)"
+) || die "nothing was moved (the error above says why: the login must own $schema.mt_doc_note, as the API's does, and the table must be free within 30 s)"
 
 echo "moved $moved $([ "$moved" = 1 ] && echo note || echo notes) of the built-in owner ($builtin_owner) to $user"
