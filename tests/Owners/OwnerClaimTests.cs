@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Notes.Infrastructure.Auth;
 using Notes.Tests.Http;
 using Notes.Tests.Infrastructure;
 
@@ -38,7 +39,8 @@ public sealed class OwnerClaimTests(OwnerClaimTests.OidOwnerApi api) : IClassFix
     [Theory]
     [InlineData(null)]
     [InlineData(" ")]
-    public async Task Should_answer_401_to_a_token_without_the_owner_claim_and_change_nothing(string? owner)
+    [InlineData(Caller.OpenModeOwner)]
+    public async Task Should_answer_401_to_a_token_without_a_persons_owner_claim_and_change_nothing(string? owner)
     {
         var claims = new Dictionary<string, object> { ["sub"] = "alice" };
         if (owner is not null)
