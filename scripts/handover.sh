@@ -5,7 +5,8 @@
 # The database is the API's own: ConnectionStrings__Notes, then each of the seed's variables (db_host, db_port,
 # db_name, db_user, db_pass, ssl_mode) that is set, else notes/notes on localhost:5432; the table in Database__Schema
 # (default public). The login must own the notes' table (the API's login does): row-level security is forced on it,
-# so the transaction lifts it, moves the notes and forces it again.
+# so the transaction lifts it (and on the changes feed's table, where the move leaves a tombstone for the built-in
+# owner and a change for the new one), moves the notes and forces it again.
 set -euo pipefail
 
 builtin_owner='*DEFAULT*'
@@ -120,11 +121,13 @@ begin;
 set local lock_timeout = '30s';
 set local statement_timeout = '15min';
 alter table :"schema".mt_doc_note no force row level security;
+alter table if exists :"schema".note_changes no force row level security;
 with moved as (
   update :"schema".mt_doc_note set tenant_id = :'owner' where tenant_id = :'builtin' returning 1
 )
 select count(*) from moved;
 alter table :"schema".mt_doc_note force row level security;
+alter table if exists :"schema".note_changes force row level security;
 commit;
 SQL
 ) || die "nothing was moved (the error above says why: the login must own $schema.mt_doc_note, as the API's does, and the table must be free within 30 s)"

@@ -32,7 +32,7 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
     {
         var document = await OpenApiDocument();
 
-        document["paths"]!.AsObject().Select(path => path.Key).ShouldBe(["/notes", "/notes/all", "/notes/{id}", "/notes/import"], ignoreOrder: true);
+        document["paths"]!.AsObject().Select(path => path.Key).ShouldBe(["/notes", "/notes/all", "/notes/changes", "/notes/{id}", "/notes/import"], ignoreOrder: true);
     }
 
     [Theory]
@@ -93,7 +93,7 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
         var document = await OpenApiDocument();
 
         var operations = document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject()).ToList();
-        operations.Count.ShouldBe(8);
+        operations.Count.ShouldBe(9);
         foreach (var (method, operation) in operations)
         {
             operation!["tags"]!.AsArray().Select(tag => (string?)tag).ShouldBe(["Notes"], method);
@@ -107,7 +107,7 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
             .Where(endpoint => endpoint.RoutePattern.RawText!.StartsWith("/notes", StringComparison.Ordinal))
             .ToList();
 
-        endpoints.Count.ShouldBe(8);
+        endpoints.Count.ShouldBe(9);
         foreach (var endpoint in endpoints)
         {
             endpoint.Metadata.GetOrderedMetadata<ITagsMetadata>().SelectMany(tags => tags.Tags).ShouldBe(["Notes"], endpoint.DisplayName);

@@ -106,6 +106,10 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>A connection to this fixture's database on which every statement sees <paramref name="owner"/>'s notes alone.</summary>
     public Task<NpgsqlConnection> OpenConnectionAsync(string owner = Caller.OpenModeOwner) => OwnerConnections.OpenAsync(ConnectionString, owner);
 
+    /// <summary>Row-level security on the notes' and the changes feed's tables: <c>force</c> or <c>no force</c>.</summary>
+    private string Lift(string force) =>
+        $"alter table {Table.Name} {force} row level security; alter table {new NoteFeed(Table).Table} {force} row level security";
+
     /// <summary>
     /// Stores many notes of <paramref name="owner"/> at once with Marten's bulk insert (COPY), before a test's requests:
     /// PostgreSQL refuses COPY into a table under row-level security, so it is lifted meanwhile.
@@ -114,7 +118,7 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var lift = new NpgsqlCommand($"alter table {Table.Name} no force row level security", connection);
+        await using var lift = new NpgsqlCommand(Lift("no force"), connection);
         await lift.ExecuteNonQueryAsync();
         try
         {
@@ -122,7 +126,7 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
         }
         finally
         {
-            await using var force = new NpgsqlCommand($"alter table {Table.Name} force row level security", connection);
+            await using var force = new NpgsqlCommand(Lift("force"), connection);
             await force.ExecuteNonQueryAsync();
         }
     }
@@ -136,14 +140,14 @@ public class NotesApi : WebApplicationFactory<Program>, IAsyncLifetime
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var lift = new NpgsqlCommand($"alter table {Table.Name} no force row level security", connection, transaction))
+        await using (var lift = new NpgsqlCommand(Lift("no force"), connection, transaction))
         {
             await lift.ExecuteNonQueryAsync();
         }
 
         await using var command = new NpgsqlCommand(statement, connection, transaction);
         var value = await command.ExecuteScalarAsync();
-        await using (var force = new NpgsqlCommand($"alter table {Table.Name} force row level security", connection, transaction))
+        await using (var force = new NpgsqlCommand(Lift("force"), connection, transaction))
         {
             await force.ExecuteNonQueryAsync();
         }

@@ -25,6 +25,7 @@ public sealed class NoteTable
     {
         _mapping = mapping;
         Name = mapping.TableName.QualifiedName;
+        Schema = mapping.TableName.Schema;
         // Marten's IdColumn and DataColumn are internal.
         Id = table.Columns.Single(column => column.GetType().Name == "IdColumn").Name;
         Data = table.Columns.Single(column => column.GetType().Name == "DataColumn").Name;
@@ -57,6 +58,9 @@ public sealed class NoteTable
 
     /// <summary>The table's qualified name: <c>public.mt_doc_note</c> with the default <c>Database:Schema</c>.</summary>
     public string Name { get; }
+
+    /// <summary>The table's schema, <c>Database:Schema</c>.</summary>
+    public string Schema { get; }
 
     public string Id { get; }
 

@@ -70,7 +70,7 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
                     }
                     else
                     {
-                        var filled = await FillNewColumnsAsync(connection, table, cancellationToken).WaitAsync(Left(), time, cancellationToken);
+                        var filled = await CompleteSchemaAsync(connection, table, new NoteFeed(table), cancellationToken).WaitAsync(Left(), time, cancellationToken);
                         await mark.WriteAsync(connection, cancellationToken).WaitAsync(Left(), time, cancellationToken);
                         LogSchemaReady(logger, filled);
                     }
@@ -108,28 +108,39 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// A database made before completed, createdAt and updatedAt became columns gets them from each note's JSON
-    /// (Marten fills a new duplicated column as it adds it; this covers any row it left empty). It runs when the
-    /// schema was applied: once the table has its owners' policy, a build from before the columns can no longer
-    /// write to it. The policy is lifted for this transaction alone, as the fill is every owner's.
+    /// What the API adds to Marten's schema, when it was applied, in one transaction: the changes feed's table and
+    /// trigger (<see cref="NoteFeed"/>), with a change for every note already there; and for a database made before
+    /// completed, createdAt and updatedAt became columns, those columns from each note's JSON (Marten fills a new
+    /// duplicated column as it adds it; this covers any row it left empty). Once the table has its owners' policy, a
+    /// build from before the columns can no longer write to it. Row-level security is lifted for this transaction
+    /// alone, as the work is every owner's. Returns how many notes were given their columns.
     /// </summary>
-    private static async Task<int> FillNewColumnsAsync(NpgsqlConnection connection, NoteTable table, CancellationToken cancellationToken)
+    private static async Task<int> CompleteSchemaAsync(NpgsqlConnection connection, NoteTable table, NoteFeed feed, CancellationToken cancellationToken)
     {
         var (completed, createdAt, updatedAt) = (table.Column(note => note.Completed), table.Column(note => note.CreatedAt), table.Column(note => note.UpdatedAt));
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
+        await using (var feedSchema = new NpgsqlCommand($"alter table {table.Name} no force row level security; {feed.Schema()}; alter table {feed.Table} no force row level security", connection, transaction))
+        {
+            await feedSchema.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var fill = new NpgsqlCommand(
             $"""
-            alter table {table.Name} no force row level security;
             update {table.Name}
             set {completed} = ({table.Data} ->> 'completed')::boolean,
                 {createdAt} = ({table.Data} ->> 'createdAt')::timestamptz,
                 {updatedAt} = ({table.Data} ->> 'updatedAt')::timestamptz
-            where {completed} is null or {createdAt} is null or {updatedAt} is null;
-            alter table {table.Name} force row level security;
+            where {completed} is null or {createdAt} is null or {updatedAt} is null
             """,
             connection,
             transaction);
-        var filled = await command.ExecuteNonQueryAsync(cancellationToken);
+        var filled = await fill.ExecuteNonQueryAsync(cancellationToken);
+        await using (var backfill = new NpgsqlCommand(
+            $"{feed.Backfill}; alter table {feed.Table} force row level security; alter table {table.Name} force row level security", connection, transaction))
+        {
+            await backfill.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return filled;
     }

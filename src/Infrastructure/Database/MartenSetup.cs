@@ -1,5 +1,7 @@
 using JasperFx;
+using Marten.Storage;
 using Notes.Features.Notes;
+using Notes.Infrastructure.Notifications;
 using Weasel.Core;
 
 namespace Notes.Infrastructure.Database;
@@ -51,6 +53,13 @@ public static class MartenSetup
             .BuildSessionsWith<NotesSessionFactory>(ServiceLifetime.Scoped);
 
         services.AddSingleton(provider => NoteTable.Of(provider.GetRequiredService<IDocumentStore>()));
+        services.AddSingleton<NoteFeed>();
+        // Wake-ups of the changes feed: notifications of the commands' database, where writes commit.
+        services.AddSingleton(provider => new DatabaseNotifications(
+            ((MartenDatabase)provider.GetRequiredService<IDocumentStore>().Storage.Database).DataSource,
+            NoteFeed.Channel,
+            provider.GetRequiredService<ILogger<DatabaseNotifications>>()));
+        services.AddHostedService(provider => provider.GetRequiredService<DatabaseNotifications>());
         services.AddSingleton(typeof(HiLoIds<>));
         services.AddSingleton<QueryDatabase>();
         services.AddHostedService<DatabaseStartup>();

@@ -1,0 +1,169 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using Notes.Infrastructure.Notifications;
+using Notes.Infrastructure.OpenApi;
+
+namespace Notes.Features.Notes;
+
+/// <summary>
+/// GET /notes/changes: every note of the caller changed after a position in the feed, once each, in its latest state,
+/// deletions as tombstones; <c>lastSeq</c> is where to go on from. With <c>feed=longpoll</c> the request waits for
+/// the first change, up to <c>timeout</c> milliseconds: a commit's notification wakes it at once, and it looks again
+/// every second in any case, so a lost notification delays a change and never loses it (see <see cref="NoteFeed"/>
+/// for why a follower never skips one).
+/// </summary>
+public static class GetChanges
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+    public const int MaxTimeoutMilliseconds = 60_000;
+    private static readonly TimeSpan LookAgain = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SettleAgain = TimeSpan.FromMilliseconds(20);
+
+    /// <param name="Since">After this position: a <c>lastSeq</c>, <c>0</c> for the beginning, <c>now</c> for the present.</param>
+    /// <param name="Limit">At most this many changes.</param>
+    /// <param name="LongPoll">Wait for the first change, up to <paramref name="TimeoutMilliseconds"/>.</param>
+    /// <param name="TimeoutMilliseconds">The longest a long poll waits.</param>
+    public sealed record Query(string? Since = null, int Limit = DefaultLimit, bool LongPoll = false, int TimeoutMilliseconds = MaxTimeoutMilliseconds) : IRequest<Page>;
+
+    /// <summary>A note as the feed has it: its position, and the note, or null for a tombstone.</summary>
+    public sealed record Change(string Seq, long Id, StoredNote? Note)
+    {
+        public bool Deleted => Note is null;
+    }
+
+    public sealed record Page(IReadOnlyList<Change> Changes, string LastSeq);
+
+    internal sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(query => query.Since)
+                .Must(since => since is null or "now" || NoteFeed.Position.Parse(since) is not null)
+                .WithMessage((_, since) => $"'since' must be 0, now, or the lastSeq of an earlier answer, not '{since}'.");
+            RuleFor(query => query.Limit).InclusiveBetween(1, MaxLimit);
+            RuleFor(query => query.TimeoutMilliseconds).InclusiveBetween(0, MaxTimeoutMilliseconds);
+        }
+    }
+
+    internal sealed class Handler(IQuerySession session, NoteFeed feed, DatabaseNotifications notifications, TimeProvider clock) : IRequestHandler<Query, Page>
+    {
+        public async Task<Page> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var since = query.Since == "now" ? await NowAsync(cancellationToken) : NoteFeed.Position.Parse(query.Since ?? "0")!.Value;
+            var started = clock.GetTimestamp();
+            var woken = false;
+            while (true)
+            {
+                var notified = notifications.Next(session.TenantId);
+                var page = await ReadAsync(since, query.Limit, cancellationToken);
+                var left = TimeSpan.FromMilliseconds(query.TimeoutMilliseconds) - clock.GetElapsedTime(started);
+                if (page.Changes.Count > 0 || !query.LongPoll || left <= TimeSpan.Zero)
+                {
+                    return page;
+                }
+
+                since = NoteFeed.Position.Parse(page.LastSeq)!.Value;
+                // A change just notified may wait on an older transaction still running: look again soon.
+                var wait = woken ? SettleAgain : LookAgain;
+                woken = await Task.WhenAny(notified, Task.Delay(wait < left ? wait : left, clock, cancellationToken)) == notified;
+            }
+        }
+
+        private async Task<Page> ReadAsync(NoteFeed.Position since, int limit, CancellationToken cancellationToken)
+        {
+            await using var command = feed.Read(since, limit);
+            await using var reader = await session.ReadAsync(command, cancellationToken);
+            var changes = new List<Change>();
+            var last = since;
+            var settled = since;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                settled = new NoteFeed.Position(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), 0);
+                if (reader.IsDBNull(1))
+                {
+                    break;
+                }
+
+                var id = reader.GetInt64(1);
+                last = new NoteFeed.Position(ulong.Parse(reader.GetString(2), CultureInfo.InvariantCulture), id);
+                var note = reader.GetBoolean(3) ? null : new StoredNote(id, reader.GetInt32(5), reader.GetFieldValue<byte[]>(4));
+                changes.Add(new Change(last.Token, id, note));
+            }
+
+            // Fewer than asked: every change below the horizon is here, so the next read may start there.
+            if (changes.Count < limit && settled.IsAfter(last))
+            {
+                last = settled;
+            }
+
+            return new Page(changes, last.Token);
+        }
+
+        private async Task<NoteFeed.Position> NowAsync(CancellationToken cancellationToken)
+        {
+            await using var command = new Npgsql.NpgsqlCommand(NoteFeed.Now);
+            await using var reader = await session.ReadAsync(command, cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return new NoteFeed.Position(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), 0);
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapGet("/notes/changes", async Task<FileContentHttpResult> (
+                    IMediator mediator,
+                    CancellationToken cancellationToken,
+                    [Description("After this position: the lastSeq of an earlier answer, 0 for the beginning (the default), now for the present.")] string? since,
+                    [Description("At most this many changes (1 to 1000, default 100).")] int? limit,
+                    [Description("longpoll: wait for the first change, up to timeout.")] string? feed,
+                    [Description("With feed=longpoll, the longest wait in milliseconds (0 to 60000, default 60000).")] int? timeout) =>
+                {
+                    var page = await mediator.Send(
+                        new Query(since, limit ?? DefaultLimit, feed == "longpoll", timeout ?? MaxTimeoutMilliseconds), cancellationToken);
+                    return TypedResults.File(Json(page), NoteHttp.JsonContentType);
+                })
+                .WithName(nameof(GetChanges))
+                .WithSummary("The changes of the caller's notes after a position")
+                .WithDescription("Each note changed after `since` appears once, in its latest state; a deleted note as a tombstone (`\"deleted\": true`, `\"note\": null`). Go on from `lastSeq`. A change appears only once every older transaction has ended, so a follower that applies each page never misses one. `feed=longpoll` holds the request until the first change or `timeout` milliseconds.")
+                .WithMetadata(new OpenApiExampleAttribute("""{"changes":[{"seq":"2s.7","id":7,"deleted":false,"note":{"id":7,"text":"Buy milk","completed":false,"createdAt":"2026-12-02T10:00:00Z","updatedAt":"2026-12-02T10:00:00Z"}}],"lastSeq":"2s.7"}"""))
+                .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+    }
+
+    /// <summary>The page as JSON, each note's stored JSON written as it is.</summary>
+    private static byte[] Json(Page page)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("changes");
+            foreach (var change in page.Changes)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("seq", change.Seq);
+                writer.WriteNumber("id", change.Id);
+                writer.WriteBoolean("deleted", change.Deleted);
+                writer.WritePropertyName("note");
+                if (change.Note is { } note)
+                {
+                    writer.WriteRawValue(note.Json, skipInputValidation: true);
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("lastSeq", page.LastSeq);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+}

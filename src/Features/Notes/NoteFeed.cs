@@ -1,0 +1,163 @@
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Notes.Features.Notes;
+
+/// <summary>
+/// What the changes feed reads: one row a note in a table beside the notes' (<see cref="Table"/>), kept by a trigger
+/// on every write to the notes, whatever makes it (the API's statements, Marten's own operations, an import): the
+/// note's owner and id, whether it was deleted (a tombstone), and the transaction that last wrote it
+/// (<c>pg_current_xact_id()</c>). The feed is in the order of those transaction ids, and a change shows only once
+/// every transaction older than its own has ended: below the oldest transaction still running
+/// (<c>pg_snapshot_xmin(pg_current_snapshot())</c>), no change can commit any more, so a follower that moves past
+/// a position never meets a change behind it later. Row-level security keeps the table, too, to each owner's rows.
+/// A commit notifies the channel <see cref="Channel"/> with its owner, which wakes the followers waiting for one.
+/// </summary>
+public sealed class NoteFeed(NoteTable notes)
+{
+    public const string Channel = "note_changes";
+
+    /// <summary>The feed's table, in the notes' schema.</summary>
+    public string Table { get; } = $"{notes.Schema}.note_changes";
+
+    /// <summary>The trigger's function, in the notes' schema.</summary>
+    public string Function { get; } = $"{notes.Schema}.note_changes_record";
+
+    /// <summary>The trigger on the notes' table.</summary>
+    public const string Trigger = "note_changes_trigger";
+
+    /// <summary>Creates the table, its policy and the trigger; idempotent. The table is left under forced row-level security.</summary>
+    public string Schema() => $"""
+        create table if not exists {Table} (
+            owner varchar not null,
+            id bigint not null,
+            tx xid8 not null,
+            deleted boolean not null,
+            changed_at timestamptz not null default transaction_timestamp(),
+            primary key (owner, id));
+        create index if not exists note_changes_owner_tx on {Table} (owner, tx, id);
+        alter table {Table} enable row level security;
+        alter table {Table} force row level security;
+        drop policy if exists note_changes_owner on {Table};
+        create policy note_changes_owner on {Table}
+            using (owner = (select current_setting('{NoteRegistry.OwnerSetting}')))
+            with check (owner = (select current_setting('{NoteRegistry.OwnerSetting}')));
+        create or replace function {Function}() returns trigger language plpgsql as $body$
+        begin
+            if tg_op = 'DELETE' or (tg_op = 'UPDATE' and old.{notes.Owner} <> new.{notes.Owner}) then
+                insert into {Table} (owner, id, tx, deleted) values (old.{notes.Owner}, old.{notes.Id}, pg_current_xact_id(), true)
+                on conflict (owner, id) do update set tx = excluded.tx, deleted = true, changed_at = transaction_timestamp();
+                perform pg_notify('{Channel}', old.{notes.Owner});
+            end if;
+            if tg_op = 'DELETE' then
+                return old;
+            end if;
+            insert into {Table} (owner, id, tx, deleted) values (new.{notes.Owner}, new.{notes.Id}, pg_current_xact_id(), false)
+            on conflict (owner, id) do update set tx = excluded.tx, deleted = false, changed_at = transaction_timestamp();
+            perform pg_notify('{Channel}', new.{notes.Owner});
+            return new;
+        end
+        $body$;
+        create or replace trigger {Trigger} after insert or update or delete on {notes.Name}
+            for each row execute function {Function}();
+        """;
+
+    /// <summary>A change for each note from before the feed, at the position of the transaction that runs it; with row-level security lifted, as it is every owner's.</summary>
+    public string Backfill => $"""
+        insert into {Table} (owner, id, tx, deleted)
+        select {notes.Owner}, {notes.Id}, pg_current_xact_id(), false from {notes.Name}
+        on conflict (owner, id) do nothing
+        """;
+
+    /// <summary>
+    /// The changes after <paramref name="since"/> that no running transaction can precede any more, in feed order, at
+    /// most <paramref name="limit"/>, in one statement, so that the horizon and the changes are of one snapshot: each
+    /// row is the horizon (the oldest transaction still running), then the change's note id, position (tx), whether it
+    /// is a tombstone, the note's JSON and revision; a single row with no id when there is no change.
+    /// </summary>
+    public NpgsqlCommand Read(Position since, int limit)
+    {
+        var command = new NpgsqlCommand(
+            $"""
+            with horizon as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+            changes as (
+                select c.id, c.tx, c.deleted or n.{notes.Id} is null as deleted, n.{notes.Data} as data, n.{notes.Version} as version
+                from horizon, {Table} c left join {notes.Name} n on n.{notes.Owner} = c.owner and n.{notes.Id} = c.id
+                where (c.tx, c.id) > (@tx::xid8, @id) and c.tx < horizon.xmin
+                order by c.tx, c.id
+                limit @limit)
+            select horizon.xmin::text, changes.id, changes.tx::text, changes.deleted, changes.data, changes.version
+            from horizon left join changes on true
+            order by changes.tx, changes.id
+            """);
+        command.Parameters.Add(new NpgsqlParameter("tx", NpgsqlDbType.Text) { Value = since.Tx.ToString(CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Bigint) { Value = since.Id });
+        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
+        return command;
+    }
+
+    /// <summary>The position of now: every change from here on comes after it.</summary>
+    public static string Now => "select pg_snapshot_xmin(pg_current_snapshot())::text";
+
+    /// <summary>
+    /// A place in the feed: after the change of note <see cref="Id"/> by transaction <see cref="Tx"/>. Its token is
+    /// opaque to clients: "tx.id" in base 36.
+    /// </summary>
+    public readonly record struct Position(ulong Tx, long Id)
+    {
+        public static readonly Position Start = new(0, 0);
+
+        public string Token => Tx == 0 && Id == 0 ? "0" : $"{Base36(Tx)}.{Base36((ulong)Id)}";
+
+        public bool IsAfter(Position other) => (Tx, Id).CompareTo((other.Tx, other.Id)) > 0;
+
+        public static Position? Parse(string token)
+        {
+            if (token == "0")
+            {
+                return Start;
+            }
+
+            var parts = token.Split('.');
+            return parts.Length == 2 && FromBase36(parts[0]) is { } tx && FromBase36(parts[1]) is { } id && id <= long.MaxValue
+                ? new Position(tx, (long)id)
+                : null;
+        }
+
+        private static string Base36(ulong value)
+        {
+            const string Digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+            var text = new Stack<char>();
+            do
+            {
+                text.Push(Digits[(int)(value % 36)]);
+                value /= 36;
+            }
+            while (value > 0);
+            return new string([.. text]);
+        }
+
+        private static ulong? FromBase36(string text)
+        {
+            if (text.Length is 0 or > 12)
+            {
+                return null;
+            }
+
+            ulong value = 0;
+            foreach (var c in text)
+            {
+                var digit = c is >= '0' and <= '9' ? c - '0' : c is >= 'a' and <= 'z' ? c - 'a' + 10 : -1;
+                if (digit < 0)
+                {
+                    return null;
+                }
+
+                value = (value * 36) + (ulong)digit;
+            }
+
+            return value;
+        }
+    }
+}
