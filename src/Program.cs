@@ -21,6 +21,7 @@ builder.AddNotesAuth();
 builder.Services
     .AddSingleton(TimeProvider.System)
     .AddSingleton<ImportSlots>()
+    .AddSingleton<ChangeStreamSlots>()
     .AddNotesDatabase()
     .AddNotesMediator()
     .AddNotesJson()

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Notes.Features.Notes;
+using Notes.Infrastructure.Notifications;
 using Notes.Tests.Http;
 using Notes.Tests.Infrastructure;
 using Npgsql;
@@ -40,6 +42,20 @@ public sealed class FollowerTests(InstancesOnOneDatabase instances) : IClassFixt
             follower.Notes.Count.ShouldBe(expected.Count);
             follower.Notes.ShouldBe(expected, ignoreOrder: true);
         }
+    }
+
+    [Fact]
+    public async Task Should_wake_the_waiters_of_an_owner_on_one_instance_at_a_commit_through_another()
+    {
+        var owner = $"owner-{Guid.NewGuid():N}";
+        var notifications = instances.Instances[0].Services.GetRequiredService<DatabaseNotifications>();
+        var someoneElses = notifications.Next($"someone else {Guid.NewGuid():N}");
+        var woken = notifications.Next(owner);
+
+        await instances.Instances[1].SendAsync(new CreateNote.Command("written through the other instance"), owner);
+
+        await woken.WaitAsync(TimeSpan.FromSeconds(30));
+        someoneElses.IsCompleted.ShouldBeFalse();
     }
 
     /// <summary>The id the next transaction will take: every write made so far has a lower one.</summary>

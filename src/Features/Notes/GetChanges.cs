@@ -1,6 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Notes.Infrastructure.Http;
 using Notes.Infrastructure.Notifications;
 using Notes.Infrastructure.OpenApi;
 
@@ -113,7 +116,8 @@ public static class GetChanges
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet("/notes/changes", async Task<FileContentHttpResult> (
+            app.MapGet("/notes/changes", async Task<Results<FileContentHttpResult, ChangeEvents>> (
+                    HttpRequest request,
                     IMediator mediator,
                     CancellationToken cancellationToken,
                     [Description("After this position: the lastSeq of an earlier answer, 0 for the beginning (the default), now for the present.")] string? since,
@@ -121,15 +125,81 @@ public static class GetChanges
                     [Description("longpoll: wait for the first change, up to timeout.")] string? feed,
                     [Description("With feed=longpoll, the longest wait in milliseconds (0 to 60000, default 60000).")] int? timeout) =>
                 {
+                    // A stream resumes after the last event its client saw; a position that is none gets the 422 below.
+                    var from = request.Headers["Last-Event-ID"].FirstOrDefault() ?? since;
+                    if (request.Headers.Accept.Any(accept => accept?.Contains(ChangeEvents.ContentType, StringComparison.OrdinalIgnoreCase) == true)
+                        && (from is null or "now" || NoteFeed.Position.Parse(from) is not null))
+                    {
+                        return new ChangeEvents(from, limit ?? DefaultLimit);
+                    }
+
                     var page = await mediator.Send(
-                        new Query(since, limit ?? DefaultLimit, feed == "longpoll", timeout ?? MaxTimeoutMilliseconds), cancellationToken);
+                        new Query(from, limit ?? DefaultLimit, feed == "longpoll", timeout ?? MaxTimeoutMilliseconds), cancellationToken);
                     return TypedResults.File(Json(page), NoteHttp.JsonContentType);
                 })
+                .DisableRequestTimeout() // a long poll waits up to a minute, a stream of events as long as its client stays
                 .WithName(nameof(GetChanges))
                 .WithSummary("The changes of the caller's notes after a position")
-                .WithDescription("Each note changed after `since` appears once, in its latest state; a deleted note as a tombstone (`\"deleted\": true`, `\"note\": null`). Go on from `lastSeq`. A change appears only once every older transaction has ended, so a follower that applies each page never misses one. `feed=longpoll` holds the request until the first change or `timeout` milliseconds.")
+                .WithDescription("Each note changed after `since` appears once, in its latest state; a deleted note as a tombstone (`\"deleted\": true`, `\"note\": null`). Go on from `lastSeq`. A change appears only once every older transaction has ended, so a follower that applies each page never misses one. `feed=longpoll` holds the request until the first change or `timeout` milliseconds. With `Accept: text/event-stream` the changes come as server-sent events (`id:` the change's position, `data:` the change), a heartbeat comment every 15 s, resuming after `Last-Event-ID`.")
                 .WithMetadata(new OpenApiExampleAttribute("""{"changes":[{"seq":"2s.7","id":7,"deleted":false,"note":{"id":7,"text":"Buy milk","completed":false,"createdAt":"2026-12-02T10:00:00Z","updatedAt":"2026-12-02T10:00:00Z"}}],"lastSeq":"2s.7"}"""))
-                .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+                .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+                .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>
+    /// The feed as server-sent events: each change an event (<c>id:</c> its position, <c>data:</c> the change as in the
+    /// JSON page), a heartbeat comment after 15 s without one, so that proxies and clients see the stream alive. It runs
+    /// in a slot of <see cref="ChangeStreamSlots"/>, ends when its client goes, and ends cleanly when the instance shuts
+    /// down (the client reconnects elsewhere with <c>Last-Event-ID</c>).
+    /// </summary>
+    public sealed class ChangeEvents(string? since, int limit) : IResult
+    {
+        public const string ContentType = "text/event-stream";
+        private const int HeartbeatMilliseconds = 15_000;
+
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var services = httpContext.RequestServices;
+            using var slot = services.GetRequiredService<ChangeStreamSlots>().Enter(RateLimitSetup.ClientKey(httpContext));
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(
+                httpContext.RequestAborted, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+            var mediator = services.GetRequiredService<IMediator>();
+            var response = httpContext.Response;
+            response.ContentType = ContentType;
+            response.Headers.CacheControl = "no-cache";
+            httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            await response.Body.FlushAsync(ended.Token);
+            var position = since;
+            try
+            {
+                while (true)
+                {
+                    var page = await mediator.Send(new Query(position, limit, LongPoll: true, HeartbeatMilliseconds), ended.Token);
+                    await response.Body.WriteAsync(page.Changes.Count == 0 ? Heartbeat : Events(page), ended.Token);
+                    await response.Body.FlushAsync(ended.Token);
+                    position = page.LastSeq;
+                }
+            }
+            catch (OperationCanceledException) when (ended.IsCancellationRequested)
+            {
+                // the client went, or the instance is shutting down: the stream ends here
+            }
+        }
+
+        private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
+
+        private static byte[] Events(Page page)
+        {
+            using var buffer = new MemoryStream();
+            foreach (var change in page.Changes)
+            {
+                buffer.Write(Encoding.UTF8.GetBytes($"id: {change.Seq}\ndata: "));
+                buffer.Write(Json(change));
+                buffer.Write("\n\n"u8);
+            }
+
+            return buffer.ToArray();
+        }
     }
 
     /// <summary>The page as JSON, each note's stored JSON written as it is.</summary>
@@ -142,21 +212,7 @@ public static class GetChanges
             writer.WriteStartArray("changes");
             foreach (var change in page.Changes)
             {
-                writer.WriteStartObject();
-                writer.WriteString("seq", change.Seq);
-                writer.WriteNumber("id", change.Id);
-                writer.WriteBoolean("deleted", change.Deleted);
-                writer.WritePropertyName("note");
-                if (change.Note is { } note)
-                {
-                    writer.WriteRawValue(note.Json, skipInputValidation: true);
-                }
-                else
-                {
-                    writer.WriteNullValue();
-                }
-
-                writer.WriteEndObject();
+                Write(change, writer);
             }
 
             writer.WriteEndArray();
@@ -165,5 +221,36 @@ public static class GetChanges
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>One change as JSON, on one line.</summary>
+    private static byte[] Json(Change change)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(change, writer);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static void Write(Change change, Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("seq", change.Seq);
+        writer.WriteNumber("id", change.Id);
+        writer.WriteBoolean("deleted", change.Deleted);
+        writer.WritePropertyName("note");
+        if (change.Note is { } note)
+        {
+            writer.WriteRawValue(note.Json, skipInputValidation: true);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        writer.WriteEndObject();
     }
 }
