@@ -4,7 +4,8 @@
 1. 1,200 concurrent creates through nginx: every one acknowledged, ids unique across the instances, none lost, and
    each readable at once through every instance (their queries read from the synchronous standby).
 2. SIGTERM to one API instance under write load: no client sees an error; the instance drains, nginx moves on.
-3. SIGKILL to the PostgreSQL primary's postmaster under write and read load: writes come back within 45 s, answered
+3. SIGKILL to the PostgreSQL primary's postmaster under write and read load, with a follower of the changes feed:
+   the follower ends with exactly the notes the database changed meanwhile; writes come back within 45 s, answered
    503 in between (never 500, never a request left hanging), every acknowledged write is still there, and reads
    keep working throughout.
 
@@ -228,6 +229,60 @@ class Load:
         return (started, ended, 200, None, answer.json()["id"] if method == "POST" else None)
 
 
+class Follower:
+    """A device following GET /notes/changes through nginx: long polls from a position, applies each change, and
+    rides out a failover by asking again from the position it has."""
+
+    def __init__(self, since):
+        self.since, self.notes, self.errors = since, {}, 0
+        self._stop = asyncio.Event()
+        self._task = None
+
+    def start(self):
+        self._task = asyncio.create_task(self._follow())
+
+    @property
+    def position(self):
+        return 0 if self.since == "0" else int(self.since.split(".")[0], 36)
+
+    async def _follow(self):
+        connection = Connection(*LB, AUTH)
+        while not self._stop.is_set():
+            connection = await self._read(connection, "&feed=longpoll&timeout=1000")
+        connection.close()
+
+    async def _read(self, connection, wait):
+        try:
+            answer = await connection.request("GET", f"/notes/changes?since={self.since}&limit=1000{wait}", timeout=HUNG)
+        except HttpError:
+            self.errors += 1
+            connection.close()
+            await asyncio.sleep(0.2)
+            return Connection(*LB, AUTH)
+        if answer.status != 200:
+            self.errors += 1
+            await asyncio.sleep(0.2)
+            return connection
+        page = answer.json()
+        for change in page["changes"]:
+            if change["deleted"]:
+                self.notes.pop(change["id"], None)
+            else:
+                self.notes[change["id"]] = change["note"]["text"]
+        self.since = page["lastSeq"]
+        return connection
+
+    async def catch_up(self, written, limit=60.0):
+        """Stops following, then reads until its position is past every transaction below WRITTEN."""
+        self._stop.set()
+        await self._task
+        connection, deadline = Connection(*LB, AUTH), time.monotonic() + limit
+        while self.position < written and time.monotonic() < deadline:
+            connection = await self._read(connection, "&feed=longpoll&timeout=1000")
+        connection.close()
+        return self.position >= written
+
+
 def acknowledged(records):
     return [r[4] for r in records if r[2] == 200 and r[4] is not None]
 
@@ -346,6 +401,9 @@ async def primary_sigkill(tag, before=5.0, settle=10.0, limit=60.0):
     if not (primary and sync):
         figure("a primary and a synchronous standby to start with", f"{primary} / {sync}", False)
         return
+    follower = Follower((await once(*LB, "GET", "/notes/changes?since=now")).json()["lastSeq"])
+    start = follower.position
+    follower.start()
     seeds = []
     for i in range(50):
         answer = await once(*LB, "POST", "/notes", {"text": f"{tag} seed #{i}"})
@@ -400,6 +458,19 @@ async def primary_sigkill(tag, before=5.0, settle=10.0, limit=60.0):
         figure("reads/s before / during the outage / after",
                f"{rate(load.reads, killed - before, killed):,.0f} / {rate(load.reads, killed, back):,.0f} / "
                f"{rate(load.reads, back, ended):,.0f}")
+    # The follower, through the failover: what it holds is exactly what the database has changed since it started.
+    written = int(sql("select pg_snapshot_xmax(pg_current_snapshot())::text")[0][0])
+    caught_up = await follower.catch_up(written)
+    stored = dict(sql(f"select n.id, n.data ->> 'text' from {SCHEMA}.mt_doc_note n join {SCHEMA}.note_changes c "
+                      "on c.owner = n.tenant_id and c.id = n.id where c.tx >= %s::text::xid8", (str(start),)))
+    figure("a follower of GET /notes/changes caught up after the failover", "yes" if caught_up else "no", caught_up)
+    figure("notes the follower holds / changed in the database meanwhile", f"{len(follower.notes):,} / {len(stored):,}",
+           follower.notes == stored)
+    if follower.notes != stored:
+        figure("notes the follower misses / holds wrongly",
+               f"{len(stored.keys() - follower.notes.keys())} / "
+               f"{sum(1 for k, v in follower.notes.items() if stored.get(k) != v)}", False)
+    figure("the follower's requests that failed and were asked again", f"{follower.errors}")
     chart(load, killed, back, primary, new_primary)
     try:
         await wait_until(lambda: all(roles()), 120, f"{primary} back as the synchronous standby")

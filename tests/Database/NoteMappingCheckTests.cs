@@ -1,7 +1,6 @@
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Notes.Features.Notes;
 using Notes.Infrastructure.Database;
 using Notes.Infrastructure.Hosting;
@@ -81,7 +80,7 @@ public sealed class NoteMappingCheckTests
             .AddNotesDatabase();
         composition.ConfigureMarten(remap);
         await using var services = composition.BuildServiceProvider();
-        var startup = services.GetServices<IHostedService>().OfType<DatabaseStartup>().Single();
+        var startup = ActivatorUtilities.CreateInstance<DatabaseStartup>(services);
         return (await Should.ThrowAsync<StartupException>(startup.StartAsync(CancellationToken.None))).Message;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Net.Http.Headers;
 using Npgsql;
 using NpgsqlTypes;
 using Notes.Infrastructure.Database;
+using Notes.Infrastructure.Notifications;
 using Notes.Infrastructure.OpenApi;
 
 namespace Notes.Features.Notes;
@@ -13,7 +14,7 @@ public static class CreateNote
     /// <param name="Text">The note's text: not blank, at most 100 characters (Unicode code points).</param>
     /// <param name="Completed">Whether it is done; false when left out.</param>
     [OpenApiExample("""{"text":"Buy milk","completed":false}""")]
-    public sealed record Command([property: Required, MinLength(1), MaxLength(Note.MaxTextLength)] string Text, bool Completed = false) : IRequest<StoredNote>;
+    public sealed record Command([property: Required, MinLength(1), MaxLength(Note.MaxTextLength)] string Text, bool Completed = false) : IRequest<StoredNote>, IChangesNotes;
 
     internal sealed class Validator : AbstractValidator<Command>
     {

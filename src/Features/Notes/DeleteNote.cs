@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Notes.Infrastructure.Notifications;
 using Notes.Infrastructure.OpenApi;
 
 namespace Notes.Features.Notes;
@@ -11,7 +12,7 @@ namespace Notes.Features.Notes;
 public static class DeleteNote
 {
     /// <summary>Deletes note <c>Id</c> if it is in one of the revisions <c>IfMatch</c> names (from the header); any when null.</summary>
-    public sealed record Command(long Id, IReadOnlyList<int>? IfMatch = null) : IRequest<WriteOutcome>;
+    public sealed record Command(long Id, IReadOnlyList<int>? IfMatch = null) : IRequest<WriteOutcome>, IChangesNotes;
 
     /// <param name="Message">What was done, e.g. "Note with id 7 has been deleted."</param>
     [OpenApiExample("""{"message":"Note with id 7 has been deleted."}""")]

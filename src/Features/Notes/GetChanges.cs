@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Notes.Infrastructure.Errors;
 using Notes.Infrastructure.Http;
 using Notes.Infrastructure.Notifications;
 using Notes.Infrastructure.OpenApi;
@@ -84,14 +85,21 @@ public static class GetChanges
             while (await reader.ReadAsync(cancellationToken))
             {
                 settled = new NoteFeed.Position(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), 0);
-                if (reader.IsDBNull(1))
+                if (reader.GetBoolean(1) && since != NoteFeed.Position.Start)
+                {
+                    throw new GoneException(
+                        "Too far behind",
+                        "The changes after this position are no longer all kept (tombstones are kept for Feed:TombstoneDays): start over from GET /notes/all, or since=0.");
+                }
+
+                if (reader.IsDBNull(2))
                 {
                     break;
                 }
 
-                var id = reader.GetInt64(1);
-                last = new NoteFeed.Position(ulong.Parse(reader.GetString(2), CultureInfo.InvariantCulture), id);
-                var note = reader.GetBoolean(3) ? null : new StoredNote(id, reader.GetInt32(5), reader.GetFieldValue<byte[]>(4));
+                var id = reader.GetInt64(2);
+                last = new NoteFeed.Position(ulong.Parse(reader.GetString(3), CultureInfo.InvariantCulture), id);
+                var note = reader.GetBoolean(4) ? null : new StoredNote(id, reader.GetInt32(6), reader.GetFieldValue<byte[]>(5));
                 changes.Add(new Change(last.Token, id, note));
             }
 
@@ -142,6 +150,7 @@ public static class GetChanges
                 .WithSummary("The changes of the caller's notes after a position")
                 .WithDescription("Each note changed after `since` appears once, in its latest state; a deleted note as a tombstone (`\"deleted\": true`, `\"note\": null`). Go on from `lastSeq`. A change appears only once every older transaction has ended, so a follower that applies each page never misses one. `feed=longpoll` holds the request until the first change or `timeout` milliseconds. With `Accept: text/event-stream` the changes come as server-sent events (`id:` the change's position, `data:` the change), a heartbeat comment every 15 s, resuming after `Last-Event-ID`.")
                 .WithMetadata(new OpenApiExampleAttribute("""{"changes":[{"seq":"2s.7","id":7,"deleted":false,"note":{"id":7,"text":"Buy milk","completed":false,"createdAt":"2026-12-02T10:00:00Z","updatedAt":"2026-12-02T10:00:00Z"}}],"lastSeq":"2s.7"}"""))
+                .ProducesProblem(StatusCodes.Status410Gone)
                 .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
                 .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
@@ -164,20 +173,19 @@ public static class GetChanges
             using var ended = CancellationTokenSource.CreateLinkedTokenSource(
                 httpContext.RequestAborted, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
             var mediator = services.GetRequiredService<IMediator>();
+            // before the stream starts, so that a position too far behind is still a 410
+            var page = await mediator.Send(new Query(since, limit), ended.Token);
             var response = httpContext.Response;
             response.ContentType = ContentType;
             response.Headers.CacheControl = "no-cache";
             httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            await response.Body.FlushAsync(ended.Token);
-            var position = since;
             try
             {
                 while (true)
                 {
-                    var page = await mediator.Send(new Query(position, limit, LongPoll: true, HeartbeatMilliseconds), ended.Token);
                     await response.Body.WriteAsync(page.Changes.Count == 0 ? Heartbeat : Events(page), ended.Token);
                     await response.Body.FlushAsync(ended.Token);
-                    position = page.LastSeq;
+                    page = await mediator.Send(new Query(page.LastSeq, limit, LongPoll: true, HeartbeatMilliseconds), ended.Token);
                 }
             }
             catch (OperationCanceledException) when (ended.IsCancellationRequested)

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using FluentValidation.Results;
 using Microsoft.AspNetCore.Mvc;
 using Notes.Infrastructure.Database;
+using Notes.Infrastructure.Notifications;
 using Notes.Infrastructure.Http;
 using Notes.Infrastructure.OpenApi;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -50,7 +51,7 @@ public static class ImportNotes
     public sealed record Result(int Imported, long? FirstId, long? LastId);
 
     /// <summary>The notes as the body is read; each is checked in the handler, as it comes (<see cref="ItemValidator"/>).</summary>
-    public sealed record Command(IAsyncEnumerable<Item?> Notes) : IRequest<Result>;
+    public sealed record Command(IAsyncEnumerable<Item?> Notes) : IRequest<Result>, IChangesNotes;
 
     internal sealed class ItemValidator : AbstractValidator<Item>
     {

@@ -12,7 +12,7 @@ namespace Notes.Features.Notes;
 /// every transaction older than its own has ended: below the oldest transaction still running
 /// (<c>pg_snapshot_xmin(pg_current_snapshot())</c>), no change can commit any more, so a follower that moves past
 /// a position never meets a change behind it later. Row-level security keeps the table, too, to each owner's rows.
-/// A commit notifies the channel <see cref="Channel"/> with its owner, which wakes the followers waiting for one.
+/// After a write, the API notifies the channel <see cref="Channel"/> with its owner, which wakes the followers waiting.
 /// </summary>
 public sealed class NoteFeed(NoteTable notes)
 {
@@ -23,6 +23,9 @@ public sealed class NoteFeed(NoteTable notes)
 
     /// <summary>The trigger's function, in the notes' schema.</summary>
     public string Function { get; } = $"{notes.Schema}.note_changes_record";
+
+    /// <summary>Per owner, the newest position whose tombstones may have been purged: a follower at or before it is too far behind.</summary>
+    public string Horizon { get; } = $"{notes.Schema}.note_feed_horizon";
 
     /// <summary>The trigger on the notes' table.</summary>
     public const string Trigger = "note_changes_trigger";
@@ -43,24 +46,44 @@ public sealed class NoteFeed(NoteTable notes)
         create policy note_changes_owner on {Table}
             using (owner = (select current_setting('{NoteRegistry.OwnerSetting}')))
             with check (owner = (select current_setting('{NoteRegistry.OwnerSetting}')));
+        create table if not exists {Horizon} (owner varchar primary key, tx xid8 not null);
+        alter table {Horizon} enable row level security;
+        alter table {Horizon} force row level security;
+        drop policy if exists note_feed_horizon_owner on {Horizon};
+        create policy note_feed_horizon_owner on {Horizon}
+            using (owner = (select current_setting('{NoteRegistry.OwnerSetting}')))
+            with check (owner = (select current_setting('{NoteRegistry.OwnerSetting}')));
         create or replace function {Function}() returns trigger language plpgsql as $body$
         begin
             if tg_op = 'DELETE' or (tg_op = 'UPDATE' and old.{notes.Owner} <> new.{notes.Owner}) then
                 insert into {Table} (owner, id, tx, deleted) values (old.{notes.Owner}, old.{notes.Id}, pg_current_xact_id(), true)
                 on conflict (owner, id) do update set tx = excluded.tx, deleted = true, changed_at = transaction_timestamp();
-                perform pg_notify('{Channel}', old.{notes.Owner});
             end if;
             if tg_op = 'DELETE' then
                 return old;
             end if;
             insert into {Table} (owner, id, tx, deleted) values (new.{notes.Owner}, new.{notes.Id}, pg_current_xact_id(), false)
             on conflict (owner, id) do update set tx = excluded.tx, deleted = false, changed_at = transaction_timestamp();
-            perform pg_notify('{Channel}', new.{notes.Owner});
             return new;
         end
         $body$;
         create or replace trigger {Trigger} after insert or update or delete on {notes.Name}
             for each row execute function {Function}();
+        """;
+
+    /// <summary>
+    /// Deletes the tombstones older than @days days, every owner's, and moves each owner's horizon to the newest one
+    /// purged; run in a transaction that holds the purge's advisory lock, so one instance at a time purges.
+    /// </summary>
+    public string Purge => $"""
+        alter table {Table} no force row level security;
+        alter table {Horizon} no force row level security;
+        with purged as (
+            delete from {Table} where deleted and changed_at < transaction_timestamp() - make_interval(days => @days) returning owner, tx)
+        insert into {Horizon} (owner, tx) select owner, max(tx) from purged group by owner
+        on conflict (owner) do update set tx = greatest({Horizon}.tx, excluded.tx);
+        alter table {Horizon} force row level security;
+        alter table {Table} force row level security
         """;
 
     /// <summary>A change for each note from before the feed, at the position of the transaction that runs it; with row-level security lifted, as it is every owner's.</summary>
@@ -73,21 +96,23 @@ public sealed class NoteFeed(NoteTable notes)
     /// <summary>
     /// The changes after <paramref name="since"/> that no running transaction can precede any more, in feed order, at
     /// most <paramref name="limit"/>, in one statement, so that the horizon and the changes are of one snapshot: each
-    /// row is the horizon (the oldest transaction still running), then the change's note id, position (tx), whether it
-    /// is a tombstone, the note's JSON and revision; a single row with no id when there is no change.
+    /// row is the horizon (the oldest transaction still running), whether tombstones after <paramref name="since"/>
+    /// may have been purged, then the change's note id, position (tx), whether it is a tombstone, the note's JSON and
+    /// revision; a single row with no id when there is no change.
     /// </summary>
     public NpgsqlCommand Read(Position since, int limit)
     {
         var command = new NpgsqlCommand(
             $"""
-            with horizon as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+            with horizon as materialized (
+                select pg_snapshot_xmin(pg_current_snapshot()) as xmin, coalesce((select tx from {Horizon}), '0'::xid8) >= @tx::xid8 as gone),
             changes as (
                 select c.id, c.tx, c.deleted or n.{notes.Id} is null as deleted, n.{notes.Data} as data, n.{notes.Version} as version
                 from horizon, {Table} c left join {notes.Name} n on n.{notes.Owner} = c.owner and n.{notes.Id} = c.id
                 where (c.tx, c.id) > (@tx::xid8, @id) and c.tx < horizon.xmin
                 order by c.tx, c.id
                 limit @limit)
-            select horizon.xmin::text, changes.id, changes.tx::text, changes.deleted, changes.data, changes.version
+            select horizon.xmin::text, horizon.gone, changes.id, changes.tx::text, changes.deleted, changes.data, changes.version
             from horizon left join changes on true
             order by changes.tx, changes.id
             """);

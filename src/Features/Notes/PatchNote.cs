@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Notes.Infrastructure.Json;
+using Notes.Infrastructure.Notifications;
 using Notes.Infrastructure.OpenApi;
 
 namespace Notes.Features.Notes;
@@ -22,7 +23,7 @@ public static class PatchNote
     /// Applies <c>Patch</c> (null when the body was empty or JSON null, which is refused) to note <c>Id</c> if it is in
     /// one of the revisions <c>IfMatch</c> names (from the header); any when null.
     /// </summary>
-    public sealed record Command(long Id, Body? Patch, IReadOnlyList<int>? IfMatch = null) : IRequest<WriteOutcome>;
+    public sealed record Command(long Id, Body? Patch, IReadOnlyList<int>? IfMatch = null) : IRequest<WriteOutcome>, IChangesNotes;
 
     internal sealed class Validator : AbstractValidator<Command>
     {

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
+using Notes.Infrastructure.Notifications;
 using Notes.Infrastructure.OpenApi;
 
 namespace Notes.Features.Notes;
@@ -21,7 +22,7 @@ public static class UpdateNote
     /// never when <c>IfNoneMatchAny</c> (<c>If-None-Match: *</c>).
     /// </summary>
     public sealed record Command(long Id, string Text, bool? Completed, IReadOnlyList<int>? IfMatch = null, bool IfNoneMatchAny = false)
-        : IRequest<WriteOutcome>;
+        : IRequest<WriteOutcome>, IChangesNotes;
 
     internal sealed class Validator : AbstractValidator<Command>
     {

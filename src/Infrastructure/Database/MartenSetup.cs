@@ -53,6 +53,8 @@ public static class MartenSetup
             .BuildSessionsWith<NotesSessionFactory>(ServiceLifetime.Scoped);
 
         services.AddSingleton(provider => NoteTable.Of(provider.GetRequiredService<IDocumentStore>()));
+        // First of the hosted services: the schema is applied before the others start.
+        services.AddHostedService<DatabaseStartup>();
         services.AddSingleton<NoteFeed>();
         // Wake-ups of the changes feed: notifications of the commands' database, where writes commit.
         services.AddSingleton(provider => new DatabaseNotifications(
@@ -60,9 +62,10 @@ public static class MartenSetup
             NoteFeed.Channel,
             provider.GetRequiredService<ILogger<DatabaseNotifications>>()));
         services.AddHostedService(provider => provider.GetRequiredService<DatabaseNotifications>());
+        services.AddSingleton<TombstonePurge>();
+        services.AddHostedService(provider => provider.GetRequiredService<TombstonePurge>());
         services.AddSingleton(typeof(HiLoIds<>));
         services.AddSingleton<QueryDatabase>();
-        services.AddHostedService<DatabaseStartup>();
         return services;
     }
 }

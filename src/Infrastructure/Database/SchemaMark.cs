@@ -28,7 +28,7 @@ internal sealed class SchemaMark
         Value = $"{Steps} {Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(store.Storage.ToDatabaseScript())))}";
         var feed = new NoteFeed(table);
         var managed = store.Storage.AllObjects().SelectMany(schemaObject => schemaObject.AllNames()).Select(name => (Schema: name.Schema, Name: name.Name))
-            .Concat([Split(feed.Table), Split(feed.Function), (Schema: table.Schema, Name: NoteFeed.Trigger)])
+            .Concat([Split(feed.Table), Split(feed.Horizon), Split(feed.Function), (Schema: table.Schema, Name: NoteFeed.Trigger)])
             .ToArray();
         _schemas = [.. managed.Select(name => name.Schema)];
         _names = [.. managed.Select(name => name.Name)];

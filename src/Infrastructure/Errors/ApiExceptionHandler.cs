@@ -37,6 +37,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
                 StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", unsupported.Message),
             BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "Bad request", BindingMessages.Explain(badRequest.Message)),
             ServerBusyException busy => Busy(httpContext, busy),
+            GoneException gone => Problem(StatusCodes.Status410Gone, gone.Title, gone.Message),
             ConcurrencyException => Problem(
                 StatusCodes.Status409Conflict, "Conflict", "The note was changed by other requests while this one ran; send it again."),
             _ when DatabaseErrors.IsUnavailable(exception) => Unavailable(httpContext, exception),

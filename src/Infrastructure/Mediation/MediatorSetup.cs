@@ -1,8 +1,10 @@
+using Notes.Infrastructure.Notifications;
+
 namespace Notes.Infrastructure.Mediation;
 
 /// <summary>
 /// MediatR 5.1.0 has no DI extension package: this registers the mediator, every request handler of this assembly,
-/// the validation behaviour and the validators.
+/// the validation behaviour, the wake-up of followers after a write, and the validators.
 /// </summary>
 public static class MediatorSetup
 {
@@ -20,6 +22,7 @@ public static class MediatorSetup
             .WithTransientLifetime());
 
         services.AddSingleton(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(ChangeNotificationBehavior<,>));
 
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return services;

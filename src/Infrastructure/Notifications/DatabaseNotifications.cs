@@ -1,12 +1,16 @@
+using System.Threading.Channels;
 using Npgsql;
 
 namespace Notes.Infrastructure.Notifications;
 
 /// <summary>
-/// PostgreSQL's notifications on one channel, as wake-ups: one connection of this instance listens (to the primary,
-/// where writes commit), and <see cref="Next"/> gives a task that completes at the next notification whose payload is
-/// a given key. A wake-up is only a hint to look again: while the connection is down (a restart, a failover) waiters
-/// are not woken, so they must look again on their own after a while; it is listened to again at once.
+/// PostgreSQL's notifications on one channel, as wake-ups between instances: <see cref="Notify"/> sends a key (after
+/// the write it tells of has committed), one connection of each instance listens (to the primary), and
+/// <see cref="Next"/> gives a task that completes at the next notification of a given key. Notifications are sent
+/// outside the writes' transactions, several keys in one statement: a NOTIFY inside a write's transaction would
+/// serialise every such commit on PostgreSQL's notification lock, fsync included. A wake-up is only a hint to look
+/// again: one lost (a failover, a send that failed) is not sent again, so waiters must look again on their own after
+/// a while.
 /// </summary>
 public sealed partial class DatabaseNotifications(NpgsqlDataSource dataSource, string channel, ILogger<DatabaseNotifications> logger) : BackgroundService
 {
@@ -14,6 +18,10 @@ public sealed partial class DatabaseNotifications(NpgsqlDataSource dataSource, s
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, TaskCompletionSource> _waiting = [];
+    private readonly Channel<string> _outgoing = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Sends <paramref name="key"/> to every instance's waiters, soon, with the other keys sent meanwhile.</summary>
+    public void Notify(string key) => _outgoing.Writer.TryWrite(key);
 
     /// <summary>Completes at the next notification of <paramref name="key"/> (taken before looking, so that none is missed between).</summary>
     public Task Next(string key)
@@ -30,7 +38,38 @@ public sealed partial class DatabaseNotifications(NpgsqlDataSource dataSource, s
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(ListenAsync(stoppingToken), SendAsync(stoppingToken));
+
+    private async Task SendAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _outgoing.Reader.WaitToReadAsync(stoppingToken))
+            {
+                var keys = new HashSet<string>(StringComparer.Ordinal);
+                while (_outgoing.Reader.TryRead(out var key))
+                {
+                    keys.Add(key);
+                }
+
+                try
+                {
+                    await using var command = dataSource.CreateCommand($"select pg_notify('{channel}', key) from unnest(@keys) as key");
+                    command.Parameters.Add(new NpgsqlParameter("keys", keys.ToArray()));
+                    await command.ExecuteNonQueryAsync(stoppingToken);
+                }
+                catch (Exception exception) when (exception is NpgsqlException or IOException or TimeoutException)
+                {
+                    LogSendFailed(logger, channel, exception.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -71,6 +110,9 @@ public sealed partial class DatabaseNotifications(NpgsqlDataSource dataSource, s
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notifying {Channel} failed ({Reason}); its waiters will look again by themselves")]
+    private static partial void LogSendFailed(ILogger logger, string channel, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listening to {Channel} stopped ({Reason}); listening again")]
     private static partial void LogListenLost(ILogger logger, string channel, string reason);

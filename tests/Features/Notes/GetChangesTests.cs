@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Notes.Features.Notes;
+using Notes.Infrastructure.Errors;
 using Notes.Tests.Infrastructure;
 using Npgsql;
 
@@ -120,6 +122,23 @@ public sealed class GetChangesTests(NotesApi api) : IClassFixture<NotesApi>
 
         (await ChangesAsync("0", alice, expected: 1)).Changes.Select(change => change.Id).ShouldBe([alices.Id]);
         (await ChangesAsync("0", bob, expected: 1)).Changes.Select(change => change.Id).ShouldBe([bobs.Id]);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_position_older_than_the_tombstones_kept_and_serve_a_fresh_start()
+    {
+        var owner = NewOwner();
+        var start = await api.SendAsync(new GetChanges.Query("now"), owner);
+        var gone = await api.SendAsync(new CreateNote.Command("deleted long ago"), owner);
+        var kept = await api.SendAsync(new CreateNote.Command("still here"), owner);
+        await api.SendAsync(new DeleteNote.Command(gone.Id), owner);
+        await api.SqlAsync($"update {new NoteFeed(api.Table).Table} set changed_at = changed_at - interval '31 days' where id = {gone.Id}");
+
+        (await api.Services.GetRequiredService<TombstonePurge>().PurgeAsync(CancellationToken.None)).ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(1);
+
+        var refused = await Should.ThrowAsync<GoneException>(api.SendAsync(new GetChanges.Query(start.LastSeq), owner));
+        refused.Message.ShouldContain("start over");
+        (await ChangesAsync("0", owner, expected: 1)).Changes.Select(change => change.Id).ShouldBe([kept.Id]);
     }
 
     /// <summary>The changes after <paramref name="since"/>, read until <paramref name="expected"/> came (or the patience ran out).</summary>
