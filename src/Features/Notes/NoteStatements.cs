@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Notes.Infrastructure.Database;
 using Npgsql;
 
 namespace Notes.Features.Notes;
@@ -13,6 +14,9 @@ namespace Notes.Features.Notes;
 internal static class NoteStatements
 {
     private const string OwnerParameter = "owner";
+
+    /// <summary>As Marten's own retries of a read (StatementRetries), for a read whose connection broke after its first result.</summary>
+    private const int ReadAttempts = 4;
 
     private static readonly string SetOwner = $"select set_config('{NoteRegistry.OwnerSetting}', @{OwnerParameter}, true);";
 
@@ -41,16 +45,24 @@ internal static class NoteStatements
     {
         command.CommandText = SetOwner + command.CommandText;
         command.Parameters.Add(new NpgsqlParameter(OwnerParameter, session.TenantId));
-        var reader = await session.ExecuteReaderAsync(command, cancellationToken);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await reader.NextResultAsync(cancellationToken);
-            return reader;
-        }
-        catch
-        {
-            await reader.DisposeAsync();
-            throw;
+            var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+            try
+            {
+                await reader.NextResultAsync(cancellationToken);
+                return reader;
+            }
+            catch (Exception exception) when (attempt < ReadAttempts && StatementRetries.ReadMayRunAgain(command, exception))
+            {
+                await reader.DisposeAsync();
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), cancellationToken);
+            }
+            catch
+            {
+                await reader.DisposeAsync();
+                throw;
+            }
         }
     }
 

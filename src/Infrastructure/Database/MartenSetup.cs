@@ -2,6 +2,7 @@ using JasperFx;
 using Marten.Storage;
 using Notes.Features.Notes;
 using Notes.Infrastructure.Notifications;
+using Npgsql;
 using Weasel.Core;
 
 namespace Notes.Infrastructure.Database;
@@ -58,7 +59,7 @@ public static class MartenSetup
         services.AddSingleton<NoteFeed>();
         // Wake-ups of the changes feed: notifications of the commands' database, where writes commit.
         services.AddSingleton(provider => new DatabaseNotifications(
-            ((MartenDatabase)provider.GetRequiredService<IDocumentStore>().Storage.Database).DataSource,
+            Primary(((MartenDatabase)provider.GetRequiredService<IDocumentStore>().Storage.Database).DataSource),
             NoteFeed.Channel,
             provider.GetRequiredService<ILogger<DatabaseNotifications>>()));
         services.AddHostedService(provider => provider.GetRequiredService<DatabaseNotifications>());
@@ -68,4 +69,8 @@ public static class MartenSetup
         services.AddSingleton<QueryDatabase>();
         return services;
     }
+
+    /// <summary>The primary of several hosts (a standby can neither NOTIFY nor LISTEN); a single host as it is.</summary>
+    private static NpgsqlDataSource Primary(NpgsqlDataSource dataSource) =>
+        dataSource is NpgsqlMultiHostDataSource hosts ? hosts.WithTargetSession(TargetSessionAttributes.Primary) : dataSource;
 }

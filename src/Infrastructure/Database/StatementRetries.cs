@@ -40,6 +40,13 @@ internal static class StatementRetries
         _ => false,
     };
 
+    /// <summary>
+    /// Whether a read that failed after its first result (a command of several statements, whose later results come
+    /// outside Marten's resilience) may be sent again: its connection broke, and a read changes nothing.
+    /// </summary>
+    public static bool ReadMayRunAgain(NpgsqlCommand command, Exception exception) =>
+        exception is NpgsqlException npgsql && IsRead(command) && ConnectionBroke(npgsql);
+
     /// <summary>Whether a command's last statement is a read: those before it only set up or count (the owner, a page's count).</summary>
     private static bool IsRead(NpgsqlCommand command)
     {
