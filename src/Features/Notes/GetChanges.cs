@@ -31,6 +31,9 @@ public static class GetChanges
     /// <param name="TimeoutMilliseconds">The longest a long poll waits.</param>
     public sealed record Query(string? Since = null, int Limit = DefaultLimit, bool LongPoll = false, int TimeoutMilliseconds = MaxTimeoutMilliseconds) : IRequest<Page>;
 
+    /// <summary>Whether <paramref name="since"/> names a place to start: none (the beginning), <c>now</c>, or a position.</summary>
+    private static bool IsSince(string? since) => since is null or "now" || NoteFeed.Position.Parse(since) is not null;
+
     /// <summary>A note as the feed has it: its position, and the note, or null for a tombstone.</summary>
     public sealed record Change(string Seq, long Id, StoredNote? Note)
     {
@@ -44,7 +47,7 @@ public static class GetChanges
         public Validator()
         {
             RuleFor(query => query.Since)
-                .Must(since => since is null or "now" || NoteFeed.Position.Parse(since) is not null)
+                .Must(IsSince)
                 .WithMessage((_, since) => $"'since' must be 0, now, or the lastSeq of an earlier answer, not '{since}'.");
             RuleFor(query => query.Limit).InclusiveBetween(1, MaxLimit);
             RuleFor(query => query.TimeoutMilliseconds).InclusiveBetween(0, MaxTimeoutMilliseconds);
@@ -60,22 +63,23 @@ public static class GetChanges
             var woken = false;
             while (true)
             {
-                var notified = notifications.Next(session.TenantId);
-                var page = await ReadAsync(since, query.Limit, cancellationToken);
+                // taken before the read, so that no notification is missed between; only by a request that waits
+                var notified = query.LongPoll ? notifications.Next(session.TenantId) : Task.CompletedTask;
+                (var page, since) = await ReadAsync(since, query.Limit, cancellationToken);
                 var left = TimeSpan.FromMilliseconds(query.TimeoutMilliseconds) - clock.GetElapsedTime(started);
                 if (page.Changes.Count > 0 || !query.LongPoll || left <= TimeSpan.Zero)
                 {
                     return page;
                 }
 
-                since = NoteFeed.Position.Parse(page.LastSeq)!.Value;
                 // A change just notified may wait on an older transaction still running: look again soon.
                 var wait = woken ? SettleAgain : LookAgain;
                 woken = await Task.WhenAny(notified, Task.Delay(wait < left ? wait : left, clock, cancellationToken)) == notified;
             }
         }
 
-        private async Task<Page> ReadAsync(NoteFeed.Position since, int limit, CancellationToken cancellationToken)
+        /// <summary>A page after <paramref name="since"/>, and the position it ends at.</summary>
+        private async Task<(Page Page, NoteFeed.Position Last)> ReadAsync(NoteFeed.Position since, int limit, CancellationToken cancellationToken)
         {
             await using var command = feed.Read(since, limit);
             await using var reader = await session.ReadAsync(command, cancellationToken);
@@ -109,7 +113,7 @@ public static class GetChanges
                 last = settled;
             }
 
-            return new Page(changes, last.Token);
+            return (new Page(changes, last.Token), last);
         }
 
         private async Task<NoteFeed.Position> NowAsync(CancellationToken cancellationToken)
@@ -136,7 +140,7 @@ public static class GetChanges
                     // A stream resumes after the last event its client saw; a position that is none gets the 422 below.
                     var from = request.Headers["Last-Event-ID"].FirstOrDefault() ?? since;
                     if (request.Headers.Accept.Any(accept => accept?.Contains(ChangeEvents.ContentType, StringComparison.OrdinalIgnoreCase) == true)
-                        && (from is null or "now" || NoteFeed.Position.Parse(from) is not null))
+                        && IsSince(from))
                     {
                         return new ChangeEvents(from, limit ?? DefaultLimit);
                     }

@@ -40,19 +40,9 @@ public sealed class NoteFeed(NoteTable notes)
             changed_at timestamptz not null default transaction_timestamp(),
             primary key (owner, id));
         create index if not exists note_changes_owner_tx on {Table} (owner, tx, id);
-        alter table {Table} enable row level security;
-        alter table {Table} force row level security;
-        drop policy if exists note_changes_owner on {Table};
-        create policy note_changes_owner on {Table}
-            using (owner = (select current_setting('{NoteRegistry.OwnerSetting}')))
-            with check (owner = (select current_setting('{NoteRegistry.OwnerSetting}')));
+        {OwnersOnly(Table, "note_changes_owner")}
         create table if not exists {Horizon} (owner varchar primary key, tx xid8 not null);
-        alter table {Horizon} enable row level security;
-        alter table {Horizon} force row level security;
-        drop policy if exists note_feed_horizon_owner on {Horizon};
-        create policy note_feed_horizon_owner on {Horizon}
-            using (owner = (select current_setting('{NoteRegistry.OwnerSetting}')))
-            with check (owner = (select current_setting('{NoteRegistry.OwnerSetting}')));
+        {OwnersOnly(Horizon, "note_feed_horizon_owner")}
         create or replace function {Function}() returns trigger language plpgsql as $body$
         begin
             if tg_op = 'DELETE' or (tg_op = 'UPDATE' and old.{notes.Owner} <> new.{notes.Owner}) then
@@ -84,6 +74,16 @@ public sealed class NoteFeed(NoteTable notes)
         on conflict (owner) do update set tx = greatest({Horizon}.tx, excluded.tx);
         alter table {Horizon} force row level security;
         alter table {Table} force row level security
+        """;
+
+    /// <summary>Row-level security on <paramref name="table"/>, forced, as on the notes: each statement sees its owner's rows alone.</summary>
+    private static string OwnersOnly(string table, string policy) => $"""
+        alter table {table} enable row level security;
+        alter table {table} force row level security;
+        drop policy if exists {policy} on {table};
+        create policy {policy} on {table}
+            using (owner = (select current_setting('{NoteRegistry.OwnerSetting}')))
+            with check (owner = (select current_setting('{NoteRegistry.OwnerSetting}')));
         """;
 
     /// <summary>A change for each note from before the feed, at the position of the transaction that runs it; with row-level security lifted, as it is every owner's.</summary>

@@ -15,9 +15,6 @@ internal static class NoteStatements
 {
     private const string OwnerParameter = "owner";
 
-    /// <summary>As Marten's own retries of a read (StatementRetries), for a read whose connection broke after its first result.</summary>
-    private const int ReadAttempts = 4;
-
     private static readonly string SetOwner = $"select set_config('{NoteRegistry.OwnerSetting}', @{OwnerParameter}, true);";
 
     /// <summary>The one note a statement selects or returns (<see cref="NoteTable.Selected"/>), or null.</summary>
@@ -53,10 +50,11 @@ internal static class NoteStatements
                 await reader.NextResultAsync(cancellationToken);
                 return reader;
             }
-            catch (Exception exception) when (attempt < ReadAttempts && StatementRetries.ReadMayRunAgain(command, exception))
+            // as Marten's own retries of a read (StatementRetries), for one whose connection broke after its first result
+            catch (Exception exception) when (attempt <= StatementRetries.MaxRetryAttempts && StatementRetries.ReadMayRunAgain(command, exception))
             {
                 await reader.DisposeAsync();
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), cancellationToken);
+                await Task.Delay(StatementRetries.FirstDelay * Math.Pow(2, attempt - 1), cancellationToken);
             }
             catch
             {

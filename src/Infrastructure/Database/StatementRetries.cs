@@ -16,11 +16,16 @@ namespace Notes.Infrastructure.Database;
 /// </summary>
 internal static class StatementRetries
 {
+    public const int MaxRetryAttempts = 3;
+
+    /// <summary>Before the first retry; each later one waits twice as long as the one before.</summary>
+    public static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(50);
+
     public static void Configure(ResiliencePipelineBuilder pipeline) => pipeline.AddRetry(new RetryStrategyOptions
     {
         ShouldHandle = arguments => ValueTask.FromResult(arguments.Outcome.Exception is { } exception && NeverRan(exception)),
-        MaxRetryAttempts = 3,
-        Delay = TimeSpan.FromMilliseconds(50),
+        MaxRetryAttempts = MaxRetryAttempts,
+        Delay = FirstDelay,
         BackoffType = DelayBackoffType.Exponential,
     });
 
