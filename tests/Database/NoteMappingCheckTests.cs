@@ -1,4 +1,6 @@
+using JasperFx;
 using Marten;
+using Marten.Schema;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Notes.Features.Notes;
@@ -9,18 +11,18 @@ namespace Notes.Tests.Database;
 
 /// <summary>
 /// At start-up Marten's mapping of notes is checked against what the hand-built statements assume: a mapping they
-/// would get wrong (a DELETE that should soft-delete, notes without owners or without the policy that keeps owners
+/// would get wrong (a DELETE that should delete rows rather than move them to the trash, notes without owners or without the policy that keeps owners
 /// apart, a column nobody writes) stops the API
 /// with one line that says what differs, before it answers anything.
 /// </summary>
 public sealed class NoteMappingCheckTests
 {
     [Fact]
-    public async Task Should_not_start_when_notes_are_soft_deleted()
+    public async Task Should_not_start_when_notes_are_deleted_for_good()
     {
-        (await StartupFailureAsync(options => options.Schema.For<Note>().SoftDeleted())).ShouldBe(
+        (await StartupFailureAsync(options => ((DocumentMapping)((IReadOnlyStoreOptions)options).FindOrResolveDocumentType(typeof(Note))).DeleteStyle = DeleteStyle.Remove)).ShouldBe(
             "Marten's mapping of notes is not what the notes' statements are written for: "
-            + "public.mt_doc_note uses SoftDelete deletes, the statements delete rows (Remove).");
+            + "public.mt_doc_note uses Remove deletes, the statements move notes to the trash (SoftDelete).");
     }
 
     [Fact]

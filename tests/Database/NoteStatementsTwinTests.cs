@@ -76,7 +76,7 @@ public sealed class NoteStatementsTwinTests(NotesApi api) : IClassFixture<NotesA
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Should_leave_what_martens_own_delete_leaves(bool ifMatch)
+    public async Task Should_leave_what_martens_own_soft_delete_leaves(bool ifMatch)
     {
         var (ours, theirs) = await TwinsAsync();
 
@@ -87,7 +87,9 @@ public sealed class NoteStatementsTwinTests(NotesApi api) : IClassFixture<NotesA
             return session.SaveChangesAsync();
         });
 
-        (await RowAsync(ours)).ShouldBe(await RowAsync(theirs));
+        var row = await RowAsync(ours);
+        row.ShouldBe(await RowAsync(theirs));
+        row.ShouldContain("\"mt_deleted\":true");
     }
 
     private static int NextId() => Interlocked.Increment(ref _nextId);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Notes.Infrastructure.Database;
+using Weasel.Core;
 using Notes.Tests.Http;
 using Notes.Tests.Infrastructure;
 
@@ -24,6 +25,14 @@ public sealed class SchemaMarkTests(NotesApi api) : IClassFixture<NotesApi>
 
         (await api.SqlAsync(FunctionBody)).ShouldBe(ChangedBody);
         (await api.SqlAsync(Mark)).ShouldBe(ThisBuildsMark);
+    }
+
+    [Fact]
+    public async Task Should_leave_marten_nothing_to_change_once_it_applied_the_schema()
+    {
+        var migration = await api.Services.GetRequiredService<IDocumentStore>().Storage.Database.CreateMigrationAsync();
+
+        migration.Difference.ShouldBe(SchemaPatchDifference.None, string.Join(", ", migration.Deltas.Where(delta => delta.Difference != SchemaPatchDifference.None).Select(delta => delta.SchemaObject.Identifier)));
     }
 
     [Theory]

@@ -19,6 +19,10 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
     [InlineData("/notes/{id}", "patch", new[] { "200", "400", "404", "412", "413", "415", "422", "503" })]
     [InlineData("/notes/{id}", "delete", new[] { "200", "404", "412", "503" })]
     [InlineData("/notes/import", "post", new[] { "200", "400", "413", "415", "422", "503", "507" })]
+    [InlineData("/notes/trash", "get", new[] { "200", "400", "422", "503" })]
+    [InlineData("/notes/trash", "delete", new[] { "200", "503" })]
+    [InlineData("/notes/trash/{id}", "delete", new[] { "200", "404", "503" })]
+    [InlineData("/notes/{id}/restore", "post", new[] { "200", "404", "503" })]
     public async Task Should_describe_every_route_with_its_responses(string path, string method, string[] statuses)
     {
         var document = await OpenApiDocument();
@@ -32,7 +36,8 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
     {
         var document = await OpenApiDocument();
 
-        document["paths"]!.AsObject().Select(path => path.Key).ShouldBe(["/notes", "/notes/all", "/notes/changes", "/notes/{id}", "/notes/import"], ignoreOrder: true);
+        document["paths"]!.AsObject().Select(path => path.Key).ShouldBe(
+            ["/notes", "/notes/all", "/notes/changes", "/notes/{id}", "/notes/import", "/notes/trash", "/notes/trash/{id}", "/notes/{id}/restore"], ignoreOrder: true);
     }
 
     [Theory]
@@ -43,6 +48,8 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
     [InlineData("ImportNotesItem")]
     [InlineData("ImportNotesResult")]
     [InlineData("DeleteNoteDeleted")]
+    [InlineData("ListTrashTrashed")]
+    [InlineData("EmptyTrashEmptied")]
     [InlineData("ProblemDetails")]
     [InlineData("HttpValidationProblemDetails")]
     public async Task Should_give_every_schema_an_example(string schema)
@@ -93,7 +100,7 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
         var document = await OpenApiDocument();
 
         var operations = document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject()).ToList();
-        operations.Count.ShouldBe(9);
+        operations.Count.ShouldBe(13);
         foreach (var (method, operation) in operations)
         {
             operation!["tags"]!.AsArray().Select(tag => (string?)tag).ShouldBe(["Notes"], method);
@@ -107,7 +114,7 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
             .Where(endpoint => endpoint.RoutePattern.RawText!.StartsWith("/notes", StringComparison.Ordinal))
             .ToList();
 
-        endpoints.Count.ShouldBe(9);
+        endpoints.Count.ShouldBe(13);
         foreach (var endpoint in endpoints)
         {
             endpoint.Metadata.GetOrderedMetadata<ITagsMetadata>().SelectMany(tags => tags.Tags).ShouldBe(["Notes"], endpoint.DisplayName);
@@ -119,6 +126,7 @@ public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
     [InlineData("/notes/{id}", "get", new[] { "ETag" })]
     [InlineData("/notes/{id}", "put", new[] { "ETag" })]
     [InlineData("/notes/{id}", "patch", new[] { "ETag" })]
+    [InlineData("/notes/{id}/restore", "post", new[] { "ETag", "Location" })]
     public async Task Should_describe_the_headers_of_a_note_answer(string path, string method, string[] headers)
     {
         var ok = (await OpenApiDocument())["paths"]![path]![method]!["responses"]!["200"]!;

@@ -50,8 +50,8 @@ public static class ListNotes
     {
         public Validator()
         {
-            RuleFor(query => query.Skip).GreaterThanOrEqualTo(0).WithMessage("'skip' must be 0 or more.");
-            RuleFor(query => query.Take).InclusiveBetween(1, MaxTake).WithMessage($"'take' must be between 1 and {MaxTake}.");
+            RuleFor(query => query.Skip).ValidSkip();
+            RuleFor(query => query.Take).ValidTake();
             RuleFor(query => query.Q).ValidSearch();
             RuleFor(query => query.Sort).ValidSortKey();
             RuleFor(query => query.After)
@@ -96,7 +96,7 @@ public static class ListNotes
                 notes.Add(StoredNote.Read(reader));
                 if (notes.Count == query.Take)
                 {
-                    next = NoteListing.CursorAfter(notes[^1].Id, reader.GetDateTime(3), reader.GetDateTime(4), query.Sort);
+                    next = NoteListing.CursorAfter(reader, query.Sort);
                 }
             }
 
@@ -140,7 +140,7 @@ public static class ListNotes
                         response.Headers.Link = $"<{NextPage(request, query, next)}>; rel=\"next\"";
                     }
 
-                    return TypedResults.Text(JsonArray(page.Notes), NoteHttp.JsonContentType);
+                    return TypedResults.Text(NoteHttp.JsonArray([.. page.Notes.Select(note => note.Json)]), NoteHttp.JsonContentType);
                 })
                 .Produces<Note[]>(StatusCodes.Status200OK, "application/json")
                 .WithName(nameof(ListNotes))
@@ -151,27 +151,6 @@ public static class ListNotes
                 .WithResponseHeader(StatusCodes.Status200OK, "Link", "The next page, while this one is full: <...>; rel=\"next\".")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
                 .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
-
-        /// <summary>The notes' stored JSON, as one array.</summary>
-        private static byte[] JsonArray(IReadOnlyList<StoredNote> notes)
-        {
-            var buffer = new byte[2 + notes.Sum(note => note.Json.Length + 1)];
-            var at = 0;
-            buffer[at++] = (byte)'[';
-            for (var i = 0; i < notes.Count; i++)
-            {
-                if (i > 0)
-                {
-                    buffer[at++] = (byte)',';
-                }
-
-                notes[i].Json.CopyTo(buffer, at);
-                at += notes[i].Json.Length;
-            }
-
-            buffer[at++] = (byte)']';
-            return buffer.AsSpan(0, at).ToArray();
-        }
 
         /// <summary>The URL of the page after this one: the same filters, order and size, after its last note.</summary>
         private static string NextPage(HttpRequest request, Query query, string next)

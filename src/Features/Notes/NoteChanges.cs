@@ -35,7 +35,7 @@ internal static class NoteChanges
             sql.Append(", ").Append(table.Column(note => note.Completed)).Append(" = @p").Append(parameters.Count);
         }
 
-        sql.Append(" where ").Append(table.Id).Append(" = @p1");
+        sql.Append(table.UpdateWhere);
         if (ifMatch is not null)
         {
             parameters.Add(ifMatch.ToArray());

@@ -45,6 +45,10 @@ public sealed class NoteFeed(NoteTable notes)
         {OwnersOnly(Horizon, "note_feed_horizon_owner")}
         create or replace function {Function}() returns trigger language plpgsql as $body$
         begin
+            -- a note in the trash is a tombstone already: deleting it for good changes nothing a follower holds
+            if tg_op = 'DELETE' and old.{notes.Trashed} then
+                return old;
+            end if;
             if tg_op = 'DELETE' or (tg_op = 'UPDATE' and old.{notes.Owner} <> new.{notes.Owner}) then
                 insert into {Table} (owner, id, tx, deleted) values (old.{notes.Owner}, old.{notes.Id}, pg_current_xact_id(), true)
                 on conflict (owner, id) do update set tx = excluded.tx, deleted = true, changed_at = transaction_timestamp();
@@ -52,8 +56,8 @@ public sealed class NoteFeed(NoteTable notes)
             if tg_op = 'DELETE' then
                 return old;
             end if;
-            insert into {Table} (owner, id, tx, deleted) values (new.{notes.Owner}, new.{notes.Id}, pg_current_xact_id(), false)
-            on conflict (owner, id) do update set tx = excluded.tx, deleted = false, changed_at = transaction_timestamp();
+            insert into {Table} (owner, id, tx, deleted) values (new.{notes.Owner}, new.{notes.Id}, pg_current_xact_id(), new.{notes.Trashed})
+            on conflict (owner, id) do update set tx = excluded.tx, deleted = excluded.deleted, changed_at = transaction_timestamp();
             return new;
         end
         $body$;
@@ -89,7 +93,7 @@ public sealed class NoteFeed(NoteTable notes)
     /// <summary>A change for each note from before the feed, at the position of the transaction that runs it; with row-level security lifted, as it is every owner's.</summary>
     public string Backfill => $"""
         insert into {Table} (owner, id, tx, deleted)
-        select {notes.Owner}, {notes.Id}, pg_current_xact_id(), false from {notes.Name}
+        select {notes.Owner}, {notes.Id}, pg_current_xact_id(), {notes.Trashed} from {notes.Name}
         on conflict (owner, id) do nothing
         """;
 

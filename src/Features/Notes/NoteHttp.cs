@@ -48,6 +48,32 @@ internal static class NoteHttp
         title: "Note not found",
         detail: $"Note with id {id} was not found.");
 
+    public static ProblemHttpResult NotInTrash(long id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Note not in the trash",
+        detail: $"Note with id {id} is not in the trash.");
+
+    /// <summary>Notes' JSON documents, written out as one array.</summary>
+    public static byte[] JsonArray(IReadOnlyList<byte[]> documents)
+    {
+        var buffer = new byte[2 + documents.Sum(document => document.Length + 1)];
+        var at = 0;
+        buffer[at++] = (byte)'[';
+        for (var i = 0; i < documents.Count; i++)
+        {
+            if (i > 0)
+            {
+                buffer[at++] = (byte)',';
+            }
+
+            documents[i].CopyTo(buffer, at);
+            at += documents[i].Length;
+        }
+
+        buffer[at++] = (byte)']';
+        return buffer.AsSpan(0, at).ToArray();
+    }
+
     public static ProblemHttpResult PreconditionFailed(long id, string? ifMatch) => TypedResults.Problem(
         statusCode: StatusCodes.Status412PreconditionFailed,
         title: "Note has changed",

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Npgsql;
@@ -19,14 +20,17 @@ internal static class NoteListing
 
     public static readonly string[] SortKeys = ["id", "-id", "createdAt", "-createdAt", "updatedAt", "-updatedAt"];
 
-    /// <summary>The notes a list shows: filters, an order and where in it to start.</summary>
-    public sealed record Listing(bool? Completed, string? Search, string? Sort, string? After)
+    /// <summary>The trash's order, most recently deleted first (not one of the <see cref="SortKeys"/> of GET /notes).</summary>
+    public const string TrashOrder = "-deletedAt";
+
+    /// <summary>The notes a list shows: filters, an order and where in it to start; the notes in the trash when <paramref name="Trash"/>, else the others.</summary>
+    public sealed record Listing(bool? Completed, string? Search, string? Sort, string? After, bool Trash = false)
     {
-        /// <summary>One page (<see cref="NoteTable.Selected"/>, then created_at and updated_at for the cursor), after the exact count when <paramref name="count"/>.</summary>
+        /// <summary>One page (<see cref="NoteTable.Selected"/>, then the columns of the cursor), after the exact count when <paramref name="count"/>.</summary>
         public NpgsqlCommand Page(NoteTable table, int skip, int take, bool count) => Page(table, skip, take, count ? ListNotes.Counting.Exact : ListNotes.Counting.None, exactUpTo: 0);
 
         /// <summary>
-        /// One page (<see cref="NoteTable.Selected"/>, then created_at and updated_at for the cursor), after what
+        /// One page (<see cref="NoteTable.Selected"/>, then created_at, updated_at and when it went to the trash, which <see cref="CursorAfter(DbDataReader, string?)"/> reads), after what
         /// <paramref name="counting"/> asks for, in one command, one round trip: <see cref="ListNotes.Counting.Exact"/>, the
         /// number of notes that match the filters on every page; <see cref="ListNotes.Counting.Estimated"/>, the planner's
         /// estimate of it (EXPLAIN as JSON), then the notes that match counted up to <paramref name="exactUpTo"/> + 1,
@@ -48,7 +52,7 @@ internal static class NoteListing
             }
 
             sql.Append("select ").Append(table.Selected).Append(", ").Append(table.Column(note => note.CreatedAt)).Append(", ")
-                .Append(table.Column(note => note.UpdatedAt)).Append(" from ").Append(table.Name)
+                .Append(table.Column(note => note.UpdatedAt)).Append(", ").Append(table.TrashedAt).Append(" from ").Append(table.Name)
                 .Append(Where(table, command.Parameters, withCursor: true))
                 .Append(" order by ").Append(OrderBy(table))
                 .Append(" limit ").Append(Add(command.Parameters, take, NpgsqlDbType.Integer))
@@ -59,7 +63,7 @@ internal static class NoteListing
 
         private string Where(NoteTable table, NpgsqlParameterCollection parameters, bool withCursor)
         {
-            var conditions = new List<string>();
+            var conditions = new List<string> { Trash ? table.Trashed : table.NotTrashed };
             if (Completed is { } completed)
             {
                 conditions.Add($"{table.Column(note => note.Completed)} = {Add(parameters, completed, NpgsqlDbType.Boolean)}");
@@ -89,7 +93,7 @@ internal static class NoteListing
                 }
             }
 
-            return conditions.Count == 0 ? "" : " where " + string.Join(" and ", conditions);
+            return " where " + string.Join(" and ", conditions);
         }
 
         private string OrderBy(NoteTable table)
@@ -177,15 +181,23 @@ internal static class NoteListing
     private static readonly SearchValues<char> Spaces = SearchValues.Create(
         " \t\n\v\f\r\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000");
 
+    /// <summary>The cursor that continues <paramref name="sort"/> after the note of the reader's current row (a row of <see cref="Listing.Page(NoteTable, int, int, bool)"/>).</summary>
+    public static string CursorAfter(DbDataReader reader, string? sort) => Key(sort).Column switch
+    {
+        "id" => CursorAfter(reader.GetInt64(0), default, sort),
+        "created_at" => CursorAfter(reader.GetInt64(0), reader.GetDateTime(3), sort),
+        "updated_at" => CursorAfter(reader.GetInt64(0), reader.GetDateTime(4), sort),
+        _ => CursorAfter(reader.GetInt64(0), reader.GetDateTime(5), sort),
+    };
+
     /// <summary>
     /// The cursor that continues <paramref name="sort"/> after a note: its id for the id orders, an opaque string for
-    /// the others (the note's timestamp in that order, as its column holds it, and its id).
+    /// the others (the note's timestamp <paramref name="at"/> in that order, as its column holds it, and its id).
     /// </summary>
-    public static string CursorAfter(long id, DateTime createdAt, DateTime updatedAt, string? sort) => Key(sort).Column switch
+    public static string CursorAfter(long id, DateTime at, string? sort) => Key(sort).Column switch
     {
         "id" => id.ToString(CultureInfo.InvariantCulture),
-        var column => Base64Url.EncodeToString(Encoding.ASCII.GetBytes(string.Create(
-            CultureInfo.InvariantCulture, $"{column}:{(column == "created_at" ? createdAt : updatedAt).Ticks}:{id}"))),
+        var column => Base64Url.EncodeToString(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{column}:{at.Ticks}:{id}"))),
     };
 
     /// <summary>Reads a cursor of <paramref name="sort"/>; null when it is not one (another order's, or garbage).</summary>
@@ -211,6 +223,12 @@ internal static class NoteListing
             : null;
     }
 
+    public static IRuleBuilderOptions<T, int> ValidSkip<T>(this IRuleBuilder<T, int> rule) =>
+        rule.GreaterThanOrEqualTo(0).WithMessage("'skip' must be 0 or more.");
+
+    public static IRuleBuilderOptions<T, int> ValidTake<T>(this IRuleBuilder<T, int> rule) =>
+        rule.InclusiveBetween(1, ListNotes.MaxTake).WithMessage($"'take' must be between 1 and {ListNotes.MaxTake}.");
+
     public static IRuleBuilderOptions<T, string?> ValidSortKey<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(sort => sort is null || SortKeys.Contains(sort, StringComparer.Ordinal))
             .WithMessage((_, sort) => $"'sort' must be one of {string.Join(", ", SortKeys)}, not '{sort}'.");
@@ -227,6 +245,7 @@ internal static class NoteListing
         {
             "created_at" => table.Column(note => note.CreatedAt),
             "updated_at" => table.Column(note => note.UpdatedAt),
+            "deleted_at" => table.TrashedAt,
             _ => table.Id,
         }, descending);
     }
@@ -240,6 +259,7 @@ internal static class NoteListing
         "-createdAt" => ("created_at", true),
         "updatedAt" => ("updated_at", false),
         "-updatedAt" => ("updated_at", true),
+        TrashOrder => ("deleted_at", true),
         _ => throw new ArgumentException($"'{sort}' is not a sort key.", nameof(sort)),
     };
 

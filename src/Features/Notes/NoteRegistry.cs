@@ -29,15 +29,25 @@ internal sealed class NoteRegistry : MartenRegistry
         options.Schema.Include<NoteRegistry>();
     }
 
+    /// <summary>
+    /// The lists' indexes hold the notes not in the trash alone, on the very condition Marten's queries and
+    /// <see cref="NoteTable.NotTrashed"/> write (Marten's name of the column is internal: a new name would fail the
+    /// index's creation at start-up).
+    /// </summary>
+    private const string NotTrashed = "mt_deleted = False";
+
     public NoteRegistry() =>
         For<Note>()
             .MultiTenanted()
             .UseRowLevelSecurity(OwnerSetting)
             .StartIndexesByTenantId()
-            .Index([note => note.CreatedAt, note => note.Id])
-            .Index([note => note.UpdatedAt, note => note.Id])
-            .Index([note => note.Completed, note => note.CreatedAt, note => note.Id])
-            .Index([note => note.Completed, note => note.UpdatedAt, note => note.Id]);
+            .SoftDeletedWithIndex()
+            .Index([note => note.CreatedAt, note => note.Id], NotInTrash)
+            .Index([note => note.UpdatedAt, note => note.Id], NotInTrash)
+            .Index([note => note.Completed, note => note.CreatedAt, note => note.Id], NotInTrash)
+            .Index([note => note.Completed, note => note.UpdatedAt, note => note.Id], NotInTrash);
+
+    private static void NotInTrash(ComputedIndex index) => index.Predicate = NotTrashed;
 
     /// <summary>
     /// The duplicated columns, as a policy, which Marten applies before the registry's indexes (these name them).
@@ -53,6 +63,7 @@ internal sealed class NoteRegistry : MartenRegistry
                 DuplicateUnindexed(notes, note => note.Completed);
                 DuplicateUnindexed(notes, note => note.CreatedAt, "timestamptz", NpgsqlDbType.TimestampTz);
                 DuplicateUnindexed(notes, note => note.UpdatedAt, "timestamptz", NpgsqlDbType.TimestampTz);
+                notes.AddIndex(notes.Metadata.TenantId.Name, notes.Metadata.SoftDeletedAt.Name, "id").Predicate = notes.Metadata.IsSoftDeleted.Name;
             }
         });
 

@@ -63,7 +63,7 @@ public static class StreamAllNotes
                 page.Add(StoredNote.Read(reader));
                 if (page.Count == PageSize)
                 {
-                    next = NoteListing.CursorAfter(page[^1].Id, reader.GetDateTime(3), reader.GetDateTime(4), sort);
+                    next = NoteListing.CursorAfter(reader, sort);
                 }
             }
 

@@ -63,8 +63,8 @@ public static class MartenSetup
             NoteFeed.Channel,
             provider.GetRequiredService<ILogger<DatabaseNotifications>>()));
         services.AddHostedService(provider => provider.GetRequiredService<DatabaseNotifications>());
-        services.AddSingleton<TombstonePurge>();
-        services.AddHostedService(provider => provider.GetRequiredService<TombstonePurge>());
+        services.AddSingleton<ExpiredPurge>();
+        services.AddHostedService(provider => provider.GetRequiredService<ExpiredPurge>());
         services.AddSingleton(typeof(HiLoIds<>));
         services.AddSingleton<QueryDatabase>();
         return services;

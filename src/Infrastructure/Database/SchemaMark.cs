@@ -16,7 +16,7 @@ namespace Notes.Infrastructure.Database;
 internal sealed class SchemaMark
 {
     /// <summary>The version of <see cref="DatabaseStartup"/>'s own steps around Marten's: bump it when they change.</summary>
-    private const string Steps = "notes-schema 3";
+    private const string Steps = "notes-schema 4";
 
     private readonly NoteTable _table;
     private readonly string[] _schemas;

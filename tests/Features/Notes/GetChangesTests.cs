@@ -134,7 +134,7 @@ public sealed class GetChangesTests(NotesApi api) : IClassFixture<NotesApi>
         await api.SendAsync(new DeleteNote.Command(gone.Id), owner);
         await api.SqlAsync($"update {new NoteFeed(api.Table).Table} set changed_at = changed_at - interval '31 days' where id = {gone.Id}");
 
-        (await api.Services.GetRequiredService<TombstonePurge>().PurgeAsync(CancellationToken.None)).ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(1);
+        (await api.Services.GetRequiredService<ExpiredPurge>().PurgeAsync(CancellationToken.None)).ShouldNotBeNull().Tombstones.ShouldBeGreaterThanOrEqualTo(1);
 
         var refused = await Should.ThrowAsync<GoneException>(api.SendAsync(new GetChanges.Query(start.LastSeq), owner));
         refused.Message.ShouldContain("start over");

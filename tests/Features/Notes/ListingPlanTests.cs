@@ -64,7 +64,7 @@ public sealed class ListingPlanTests(ListingPlanTests.OneImport api) : IClassFix
     {
         var descending = sort.StartsWith('-');
         var cursorId = descending ? Notes - Deep + 1 : Deep;
-        var byTime = new NoteListing.Listing(completed, null, sort, NoteListing.CursorAfter(cursorId, ImportedAt, ImportedAt, sort));
+        var byTime = new NoteListing.Listing(completed, null, sort, NoteListing.CursorAfter(cursorId, ImportedAt, sort));
         var byId = new NoteListing.Listing(completed, null, descending ? "-id" : "id", cursorId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var timePlan = await api.ExplainAsync(byTime.Page(api.Table, skip: 0, take: 1000, count: false));
