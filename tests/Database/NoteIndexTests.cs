@@ -15,7 +15,7 @@ namespace Notes.Tests.Database;
 /// </summary>
 public sealed class NoteIndexTests(NoteIndexTests.Api api) : IClassFixture<NoteIndexTests.Api>
 {
-    /// <summary>20,000 notes: one in 200 completed, one in 200 about milk.</summary>
+    /// <summary>20,000 notes: one in 200 completed, one in 200 about milk, one in 200 in the trash; and another owner's 5,000 notes, all in the trash.</summary>
     public sealed class Api : NotesApi
     {
         public override async Task InitializeAsync()
@@ -31,6 +31,8 @@ public sealed class NoteIndexTests(NoteIndexTests.Api api) : IClassFixture<NoteI
                 UpdatedAt = start.AddSeconds(20_000 - i),
             });
             await InsertAsync(notes.ToList());
+            await InsertAsync(Enumerable.Range(20_001, 5_000).Select(i => new Note { Id = i, Text = "another's", CreatedAt = start, UpdatedAt = start }).ToList(), owner: "another");
+            await SqlAsync($"update {Table.Name} set {Table.Trashed} = true, {Table.TrashedAt} = now() - make_interval(secs => {Table.Id}) where {Table.Id} % 200 = 3 or {Table.Id} > 20000");
             await using var connection = new NpgsqlConnection(ConnectionString);
             await connection.OpenAsync();
             await using var analyze = new NpgsqlCommand($"analyze {Table.Name}", connection);
@@ -80,6 +82,14 @@ public sealed class NoteIndexTests(NoteIndexTests.Api api) : IClassFixture<NoteI
         var indexes = await IndexesUsedAsync(new NoteListing.Listing(Completed: true, Search: null, Sort: null, After: null));
 
         indexes.ShouldContain(index => IndexesOver(api.Table.Column(note => note.Completed)).Contains(index));
+    }
+
+    [Fact]
+    public async Task Should_read_the_trash_most_recently_deleted_first_from_its_index()
+    {
+        var indexes = await IndexesUsedAsync(new NoteListing.Listing(Completed: null, Search: null, NoteListing.TrashOrder, After: null, Trash: true));
+
+        indexes.ShouldContain(index => IndexesOver(api.Table.TrashedAt).Contains(index), string.Join(", ", indexes));
     }
 
     /// <summary>

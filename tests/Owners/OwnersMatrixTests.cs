@@ -83,6 +83,37 @@ public sealed class OwnersMatrixTests(BearerTokenTests.SignedInApi api) : IClass
         (await alice.SendAsync(estimated)).Headers.GetValues("X-Total-Count").ShouldBe(["3"]);
     }
 
+    [Theory]
+    [InlineData("POST", "/notes/{0}/restore")]
+    [InlineData("DELETE", "/notes/trash/{0}")]
+    public async Task Should_answer_404_to_any_request_on_a_note_in_another_owners_trash_and_leave_it_there(string method, string path)
+    {
+        using var alice = api.ClientWith(api.Issuer.Token("alice"));
+        using var bob = api.ClientWith(api.Issuer.Token("bob"));
+        var note = await (await alice.PostAsJsonAsync("/notes", new { text = "alice's, deleted" })).ShouldBeNoteAsync();
+        await alice.DeleteAsync($"/notes/{note.Id()}");
+
+        using var response = await bob.SendAsync(new HttpRequestMessage(new HttpMethod(method), string.Format(System.Globalization.CultureInfo.InvariantCulture, path, note.Id())));
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        (await IdsAsync(alice, "/notes/trash?take=1000")).ShouldContain(note.Id());
+        (await alice.PostAsync($"/notes/{note.Id()}/restore", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Should_list_and_empty_the_callers_trash_alone()
+    {
+        using var alice = api.ClientWith(api.Issuer.Token($"alice-{Guid.NewGuid():N}"));
+        using var bob = api.ClientWith(api.Issuer.Token($"bob-{Guid.NewGuid():N}"));
+        var note = await (await alice.PostAsJsonAsync("/notes", new { text = "alice's, deleted" })).ShouldBeNoteAsync();
+        await alice.DeleteAsync($"/notes/{note.Id()}");
+
+        (await IdsAsync(bob, "/notes/trash")).ShouldBeEmpty();
+        (await (await bob.DeleteAsync("/notes/trash")).Content.ReadFromJsonAsync<JsonObject>())!["deleted"]!.GetValue<int>().ShouldBe(0);
+
+        (await IdsAsync(alice, "/notes/trash")).ShouldBe([note.Id()]);
+    }
+
     [Fact]
     public async Task Should_import_into_the_callers_notes_alone()
     {

@@ -41,7 +41,7 @@ internal sealed class NoteRegistry : MartenRegistry
             .MultiTenanted()
             .UseRowLevelSecurity(OwnerSetting)
             .StartIndexesByTenantId()
-            .SoftDeletedWithIndex()
+            .SoftDeleted()
             .Index([note => note.CreatedAt, note => note.Id], NotInTrash)
             .Index([note => note.UpdatedAt, note => note.Id], NotInTrash)
             .Index([note => note.Completed, note => note.CreatedAt, note => note.Id], NotInTrash)
