@@ -11,14 +11,14 @@ namespace Notes.Tests.Http;
 public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
 {
     [Theory]
-    [InlineData("/notes", "post", new[] { "200", "400", "413", "415", "422", "503", "507" })]
+    [InlineData("/notes", "post", new[] { "200", "400", "409", "413", "415", "422", "503", "507" })]
     [InlineData("/notes", "get", new[] { "200", "400", "422", "503" })]
     [InlineData("/notes/all", "get", new[] { "200", "400", "422", "503" })]
     [InlineData("/notes/{id}", "get", new[] { "200", "304", "404", "503" })]
     [InlineData("/notes/{id}", "put", new[] { "200", "400", "404", "412", "413", "415", "422", "503" })]
-    [InlineData("/notes/{id}", "patch", new[] { "200", "400", "404", "412", "413", "415", "422", "503" })]
+    [InlineData("/notes/{id}", "patch", new[] { "200", "400", "404", "409", "412", "413", "415", "422", "503" })]
     [InlineData("/notes/{id}", "delete", new[] { "200", "404", "412", "503" })]
-    [InlineData("/notes/import", "post", new[] { "200", "400", "413", "415", "422", "503", "507" })]
+    [InlineData("/notes/import", "post", new[] { "200", "400", "409", "413", "415", "422", "503", "507" })]
     public async Task Should_describe_every_route_with_its_responses(string path, string method, string[] statuses)
     {
         var document = await OpenApiDocument();
