@@ -263,6 +263,21 @@ public sealed class IdempotencyKeyTests(NotesApi api) : IClassFixture<NotesApi>
     }
 
     [Fact]
+    public async Task Should_purge_expired_answers_and_keep_the_others()
+    {
+        using var client = api.CreateClient();
+        var (expired, kept) = (NewKey(), NewKey());
+        await (await client.SendAsync(Post("/notes", expired, new { text = "expires" }))).ShouldBeNoteAsync();
+        await (await client.SendAsync(Post("/notes", kept, new { text = "stays" }))).ShouldBeNoteAsync();
+        await api.SqlAsync($"update {Keys} set created_at = now() - interval '25 hours' where idempotency_key = '{expired}'");
+
+        (await api.Services.GetRequiredService<IdempotencyKeys>().PurgeAsync(CancellationToken.None)).ShouldBeGreaterThanOrEqualTo(1);
+
+        (await api.SqlAsync($"select count(*) from {Keys} where idempotency_key in ('{expired}', '{kept}')")).ShouldBe(1L);
+        (await api.SqlAsync($"select idempotency_key from {Keys} where idempotency_key in ('{expired}', '{kept}')")).ShouldBe(kept);
+    }
+
+    [Fact]
     public async Task Should_write_as_before_without_the_header()
     {
         using var client = api.CreateClient();
