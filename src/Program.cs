@@ -5,6 +5,7 @@ using Notes.Infrastructure.Errors;
 using Notes.Infrastructure.Health;
 using Notes.Infrastructure.Hosting;
 using Notes.Infrastructure.Http;
+using Notes.Infrastructure.Idempotency;
 using Notes.Infrastructure.Json;
 using Notes.Infrastructure.Logging;
 using Notes.Infrastructure.Mediation;
@@ -27,6 +28,7 @@ builder.Services
     .AddNotesJson()
     .AddNotesProblemDetails()
     .AddNotesHttp()
+    .AddNotesIdempotency()
     .AddNotesHealthChecks()
     .AddSingleton<StreamSlots>()
     .AddNotesOpenApi()

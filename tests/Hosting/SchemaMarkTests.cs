@@ -52,6 +52,7 @@ public sealed class SchemaMarkTests(NotesApi api) : IClassFixture<NotesApi>
     [Theory]
     [InlineData("index", "drop index {0}.mt_doc_note_idx_completedcreated_atid", "select to_regclass('{0}.mt_doc_note_idx_completedcreated_atid') is not null")]
     [InlineData("HiLo function", "drop function {0}.mt_get_next_hi", "select to_regproc('{0}.mt_get_next_hi') is not null")]
+    [InlineData("Idempotency-Key table", "drop table {0}.idempotency_keys", "select to_regclass('{0}.idempotency_keys') is not null")]
     public async Task Should_make_a_dropped_object_again_although_the_table_carries_this_builds_mark(string what, string drop, string exists)
     {
         await api.SqlAsync(string.Format(CultureInfo.InvariantCulture, drop, Schema));

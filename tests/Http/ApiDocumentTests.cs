@@ -11,14 +11,14 @@ namespace Notes.Tests.Http;
 public sealed class ApiDocumentTests(NotesApi api) : IClassFixture<NotesApi>
 {
     [Theory]
-    [InlineData("/notes", "post", new[] { "200", "400", "413", "415", "422", "503", "507" })]
+    [InlineData("/notes", "post", new[] { "200", "400", "409", "413", "415", "422", "503", "507" })]
     [InlineData("/notes", "get", new[] { "200", "400", "422", "503" })]
     [InlineData("/notes/all", "get", new[] { "200", "400", "422", "503" })]
     [InlineData("/notes/{id}", "get", new[] { "200", "304", "404", "503" })]
     [InlineData("/notes/{id}", "put", new[] { "200", "400", "404", "412", "413", "415", "422", "503" })]
-    [InlineData("/notes/{id}", "patch", new[] { "200", "400", "404", "412", "413", "415", "422", "503" })]
+    [InlineData("/notes/{id}", "patch", new[] { "200", "400", "404", "409", "412", "413", "415", "422", "503" })]
     [InlineData("/notes/{id}", "delete", new[] { "200", "404", "412", "503" })]
-    [InlineData("/notes/import", "post", new[] { "200", "400", "413", "415", "422", "503", "507" })]
+    [InlineData("/notes/import", "post", new[] { "200", "400", "409", "413", "415", "422", "503", "507" })]
     [InlineData("/notes/trash", "get", new[] { "200", "400", "422", "503" })]
     [InlineData("/notes/trash", "delete", new[] { "200", "503" })]
     [InlineData("/notes/trash/{id}", "delete", new[] { "200", "404", "503" })]

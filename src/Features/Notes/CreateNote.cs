@@ -3,6 +3,7 @@ using Microsoft.Net.Http.Headers;
 using Npgsql;
 using NpgsqlTypes;
 using Notes.Infrastructure.Database;
+using Notes.Infrastructure.Idempotency;
 using Notes.Infrastructure.Notifications;
 using Notes.Infrastructure.OpenApi;
 
@@ -43,6 +44,7 @@ public static class CreateNote
                     response.Headers.Location = $"/notes/{note.Id}";
                     return NoteHttp.Json(note, response);
                 })
+                .WithIdempotency()
                 .WithName(nameof(CreateNote))
                 .WithSummary("Create a note")
                 .ProducesNote()

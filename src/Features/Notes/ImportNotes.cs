@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using FluentValidation.Results;
 using Microsoft.AspNetCore.Mvc;
 using Notes.Infrastructure.Database;
+using Notes.Infrastructure.Idempotency;
 using Notes.Infrastructure.Notifications;
 using Notes.Infrastructure.Http;
 using Notes.Infrastructure.OpenApi;
@@ -146,6 +147,7 @@ public static class ImportNotes
                 .Accepts<Item[]>("application/json")
                 .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
                 .WithRequestTimeout(RequestTimeoutSetup.LongRunning) // 100,000 notes take seconds to send and store
+                .WithIdempotency()
                 .WithName(nameof(ImportNotes))
                 .WithSummary("Import many notes at once")
                 .WithDescription("A JSON array of notes (`text`, `completed`; other members are ignored, so the output of GET /notes/all is accepted as it is), at most 100,000 per request and 64 KiB of JSON per note (413 past either). All or nothing: one bad note and none is stored (422 listing the first 100 errors, keyed by position such as `[3].text`, and `errorCount`, how many there were). They are stored in one transaction; their ids increase in the order sent, from `firstId` to `lastId`, though other writers may take ids in between. A server runs a few imports at once (503 with Retry-After past them).")

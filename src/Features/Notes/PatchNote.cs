@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
+using Notes.Infrastructure.Idempotency;
 using Notes.Infrastructure.Json;
 using Notes.Infrastructure.Notifications;
 using Notes.Infrastructure.OpenApi;
@@ -68,6 +69,7 @@ public static class PatchNote
                     return NoteHttp.Written(await mediator.Send(command, cancellationToken), id, ifMatch, response);
                 })
                 .Accepts<Body>(MergePatchJson, "application/json")
+                .WithIdempotency()
                 .WithName(nameof(PatchNote))
                 .WithSummary("Change some of a note's fields")
                 .WithDescription("A JSON merge patch (RFC 7396, `application/merge-patch+json` or plain JSON): only the members sent change, `updatedAt` moves and `createdAt` stays. `null` for `text` or `completed` is refused (422): neither can be removed. `If-Match` as for PUT.")

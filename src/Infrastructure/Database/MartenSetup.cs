@@ -1,6 +1,7 @@
 using JasperFx;
 using Marten.Storage;
 using Notes.Features.Notes;
+using Notes.Infrastructure.Idempotency;
 using Notes.Infrastructure.Notifications;
 using Npgsql;
 using Weasel.Core;
@@ -45,6 +46,7 @@ public static class MartenSetup
                 // Stored JSON is the wire JSON: camelCase System.Text.Json on both sides.
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 NoteRegistry.AddTo(options);
+                options.Storage.ExtendedSchemaObjects.Add(IdempotencyKeys.Definition(options.DatabaseSchemaName));
                 options.Logger(new StatementLogger(provider.GetRequiredService<ILogger<IDocumentStore>>()));
                 options.ConfigurePolly(StatementRetries.Configure);
                 // The schema is applied once at start-up (DatabaseStartup), never lazily on a request's path.

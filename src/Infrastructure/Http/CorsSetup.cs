@@ -14,7 +14,7 @@ public static class CorsSetup
     public const string DefaultOrigin = "http://localhost:5000";
 
     /// <summary>What a browser page may send and read beyond the CORS-safelisted headers.</summary>
-    private static readonly string[] RequestHeaders = ["Content-Type", "If-Match", "If-None-Match", "Prefer"];
+    private static readonly string[] RequestHeaders = ["Content-Type", "If-Match", "If-None-Match", "Prefer", "Idempotency-Key"];
 
     private static readonly string[] ResponseHeaders = ["ETag", "Location", "Retry-After", "X-Total-Count", "Preference-Applied", "Link"];
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Notes.Infrastructure.Auth;
 using Notes.Infrastructure.Errors;
 using Notes.Infrastructure.Hosting;
+using Notes.Infrastructure.Idempotency;
 using Notes.Infrastructure.Json;
 using Notes.Infrastructure.Telemetry;
 
@@ -58,6 +59,7 @@ public static class HttpSetup
         // Before the rate limit, which counts a signed-in caller by owner.
         app.UseNotesAuth();
         app.UseRateLimiter();
+        app.UseNotesIdempotency();
         app.UseRequestTimeouts();
         // Last: inside the request timeout, and after the body limit, which cannot change once the body is read.
         app.UseMiddleware<WholeRequestBody>();
