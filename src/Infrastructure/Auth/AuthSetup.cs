@@ -30,6 +30,8 @@ public static class AuthSetup
             // A token signed with a key the provider just published is accepted within a minute: an unknown key id
             // fetches the keys again at most every 30 s (the default, 5 minutes, would refuse a rotated key that long).
             options.RefreshInterval = TimeSpan.FromSeconds(30);
+            // Nothing reads the token back from the authentication properties: storing it costs every request.
+            options.SaveToken = false;
             CachingTokenHandler.Use(options);
             options.Events = new JwtBearerEvents
             {
