@@ -64,7 +64,7 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
 
     /// <summary>
     /// As <see cref="LoseAnswersAfter"/>, but the server's answer still comes back up to and including the first
-    /// CommandComplete of the marked batch: the client has its first result, and the rest is lost on the way.
+    /// CommandComplete of a result of the marked batch: the client has its first result, and the rest is lost on the way.
     /// </summary>
     public void LoseAnswersAfterFirstResult(byte[] marker)
     {
@@ -179,9 +179,14 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
         private readonly byte[] _header = new byte[5];
         private int _headerRead;
         private long _bodyLeft;
+        private bool _described;
         private bool _passed;
 
-        /// <summary>How many bytes of <paramref name="received"/> go through: up to the end of the first CommandComplete.</summary>
+        /// <summary>
+        /// How many bytes of <paramref name="received"/> go through: up to the end of the first CommandComplete of a
+        /// result with rows (after a RowDescription), past the bare CommandComplete of the reset (DISCARD ALL) that
+        /// Npgsql sends ahead of the first statement on a connection taken back from its pool.
+        /// </summary>
         public int UpToFirstCommandComplete(ReadOnlySpan<byte> received)
         {
             var at = 0;
@@ -206,7 +211,8 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
                 at += body;
                 if (_bodyLeft == 0)
                 {
-                    _passed = _header[0] == (byte)'C';
+                    _described |= _header[0] == (byte)'T';
+                    _passed = _header[0] == (byte)'C' && _described;
                     _headerRead = 0;
                 }
             }
