@@ -112,6 +112,25 @@ public sealed class LostAnswerTests(DatabaseOutageTests.ApiBehindRelay api) : IC
         (await response.ShouldBeNoteAsync()).Id().ShouldBe(note.Id());
     }
 
+    [Fact]
+    public async Task Should_read_the_note_again_on_a_new_connection_when_the_connection_breaks_after_the_first_result()
+    {
+        using var client = api.CreateClient();
+        var note = await (await client.PostAsJsonAsync("/notes", new { text = "read again after the owner was set" })).ShouldBeNoteAsync();
+        api.Relay.LoseAnswersAfterFirstResult(AsSent(api.Table.SelectById));
+
+        // The owner's set_config answers; the note's own result is lost, past Marten's retry, and the connection breaks.
+        var sent = client.GetAsync($"/notes/{note.Id()}");
+        await UntilAsync(() => Task.FromResult(api.Relay.LosingAnswers));
+        await Task.Delay(200);
+        api.Relay.DropConnections();
+        var response = await sent;
+
+        var read = await response.ShouldBeNoteAsync();
+        read.Id().ShouldBe(note.Id());
+        read.Text().ShouldBe("read again after the owner was set");
+    }
+
     /// <summary>A statement as Npgsql sends it: its named parameters (@p1) become positional ones ($1).</summary>
     private static byte[] AsSent(string statement) => Encoding.UTF8.GetBytes(Regex.Replace(statement, @"@p(\d+)", "$$$1"));
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
 namespace Notes.Tests.Infrastructure;
@@ -14,6 +15,7 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
     private TcpListener? _listener;
     private CancellationTokenSource? _stop;
     private byte[]? _loseAnswersAfter;
+    private bool _keepFirstResult;
 
     public int Port { get; private set; }
 
@@ -54,7 +56,21 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
     /// delivers it to the server, but no answer of the server's comes back on it from then on, until
     /// <see cref="DropConnections"/>: a statement that ran, and maybe committed, whose answer was lost on the way.
     /// </summary>
-    public void LoseAnswersAfter(byte[] marker) => Volatile.Write(ref _loseAnswersAfter, marker);
+    public void LoseAnswersAfter(byte[] marker)
+    {
+        Volatile.Write(ref _keepFirstResult, false);
+        Volatile.Write(ref _loseAnswersAfter, marker);
+    }
+
+    /// <summary>
+    /// As <see cref="LoseAnswersAfter"/>, but the server's answer still comes back up to and including the first
+    /// CommandComplete of a result of the marked batch: the client has its first result, and the rest is lost on the way.
+    /// </summary>
+    public void LoseAnswersAfterFirstResult(byte[] marker)
+    {
+        Volatile.Write(ref _keepFirstResult, true);
+        Volatile.Write(ref _loseAnswersAfter, marker);
+    }
 
     /// <summary>Whether the statement <see cref="LoseAnswersAfter"/> waits for has gone through, its answer held back.</summary>
     public bool LosingAnswers => Volatile.Read(ref _loseAnswersAfter) is null;
@@ -97,7 +113,7 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
             await server.ConnectAsync(targetHost, targetPort, stop);
             await using var clientStream = client.GetStream();
             await using var serverStream = server.GetStream();
-            var answersLost = new StrongBox<bool>();
+            var answersLost = new StrongBox<int>();
             await Task.WhenAny(ForwardStatementsAsync(clientStream, serverStream, answersLost, stop), ForwardAnswersAsync(serverStream, clientStream, answersLost, stop));
         }
         catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -111,7 +127,14 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
         }
     }
 
-    private async Task ForwardStatementsAsync(Stream client, Stream server, StrongBox<bool> answersLost, CancellationToken stop)
+    private enum Losing
+    {
+        Nothing,
+        AfterFirstResult,
+        Everything,
+    }
+
+    private async Task ForwardStatementsAsync(Stream client, Stream server, StrongBox<int> answersLost, CancellationToken stop)
     {
         var buffer = new byte[64 * 1024];
         int read;
@@ -120,23 +143,81 @@ public sealed class TcpProxy(string targetHost, int targetPort) : IAsyncDisposab
             if (Volatile.Read(ref _loseAnswersAfter) is { } marker && buffer.AsSpan(0, read).IndexOf(marker) >= 0
                 && Interlocked.CompareExchange(ref _loseAnswersAfter, null, marker) == marker)
             {
-                Volatile.Write(ref answersLost.Value, true);
+                Volatile.Write(ref answersLost.Value, (int)(Volatile.Read(ref _keepFirstResult) ? Losing.AfterFirstResult : Losing.Everything));
             }
 
             await server.WriteAsync(buffer.AsMemory(0, read), stop);
         }
     }
 
-    private static async Task ForwardAnswersAsync(Stream server, Stream client, StrongBox<bool> answersLost, CancellationToken stop)
+    private static async Task ForwardAnswersAsync(Stream server, Stream client, StrongBox<int> answersLost, CancellationToken stop)
     {
         var buffer = new byte[64 * 1024];
+        var messages = new BackendMessages();
         int read;
         while ((read = await server.ReadAsync(buffer, stop)) > 0)
         {
-            if (!Volatile.Read(ref answersLost.Value))
+            var forwarded = (Losing)Volatile.Read(ref answersLost.Value) switch
             {
-                await client.WriteAsync(buffer.AsMemory(0, read), stop);
+                Losing.Nothing => read,
+                Losing.AfterFirstResult => messages.UpToFirstCommandComplete(buffer.AsSpan(0, read)),
+                _ => 0,
+            };
+            if (forwarded > 0)
+            {
+                await client.WriteAsync(buffer.AsMemory(0, forwarded), stop);
             }
+        }
+    }
+
+    /// <summary>
+    /// Follows the server's messages (a type byte, then an int32 big-endian length that counts itself) from the first
+    /// answer to the marked batch, which starts on a message's boundary: the client waited for the answer before.
+    /// </summary>
+    private sealed class BackendMessages
+    {
+        private readonly byte[] _header = new byte[5];
+        private int _headerRead;
+        private long _bodyLeft;
+        private bool _described;
+        private bool _passed;
+
+        /// <summary>
+        /// How many bytes of <paramref name="received"/> go through: up to the end of the first CommandComplete of a
+        /// result with rows (after a RowDescription), past the bare CommandComplete of the reset (DISCARD ALL) that
+        /// Npgsql sends ahead of the first statement on a connection taken back from its pool.
+        /// </summary>
+        public int UpToFirstCommandComplete(ReadOnlySpan<byte> received)
+        {
+            var at = 0;
+            while (!_passed && at < received.Length)
+            {
+                if (_headerRead < _header.Length)
+                {
+                    var taken = Math.Min(_header.Length - _headerRead, received.Length - at);
+                    received.Slice(at, taken).CopyTo(_header.AsSpan(_headerRead));
+                    _headerRead += taken;
+                    at += taken;
+                    if (_headerRead == _header.Length)
+                    {
+                        _bodyLeft = BinaryPrimitives.ReadInt32BigEndian(_header.AsSpan(1)) - 4;
+                    }
+
+                    continue;
+                }
+
+                var body = (int)Math.Min(_bodyLeft, received.Length - at);
+                _bodyLeft -= body;
+                at += body;
+                if (_bodyLeft == 0)
+                {
+                    _described |= _header[0] == (byte)'T';
+                    _passed = _header[0] == (byte)'C' && _described;
+                    _headerRead = 0;
+                }
+            }
+
+            return at;
         }
     }
 }

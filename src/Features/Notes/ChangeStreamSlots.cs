@@ -16,6 +16,9 @@ public sealed class ChangeStreamSlots(IConfiguration configuration)
 
     public int Available => _slots.Available;
 
+    /// <summary>How long a stream goes without an event before it sends a heartbeat: <c>ChangeStreams:HeartbeatSeconds</c> (default 15).</summary>
+    public int HeartbeatMilliseconds { get; } = (int)(configuration.GetValue("ChangeStreams:HeartbeatSeconds", 15.0) * 1000);
+
     public IDisposable Enter(string caller) => _slots.Enter(caller);
 
     private static Slots Of(IConfiguration configuration)

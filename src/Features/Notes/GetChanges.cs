@@ -161,19 +161,19 @@ public static class GetChanges
 
     /// <summary>
     /// The feed as server-sent events: each change an event (<c>id:</c> its position, <c>data:</c> the change as in the
-    /// JSON page), a heartbeat comment after 15 s without one, so that proxies and clients see the stream alive. It runs
+    /// JSON page), a heartbeat comment after 15 s without one (<c>ChangeStreams:HeartbeatSeconds</c>), so that proxies and clients see the stream alive. It runs
     /// in a slot of <see cref="ChangeStreamSlots"/>, ends when its client goes, and ends cleanly when the instance shuts
     /// down (the client reconnects elsewhere with <c>Last-Event-ID</c>).
     /// </summary>
     public sealed class ChangeEvents(string? since, int limit) : IResult
     {
         public const string ContentType = "text/event-stream";
-        private const int HeartbeatMilliseconds = 15_000;
 
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             var services = httpContext.RequestServices;
-            using var slot = services.GetRequiredService<ChangeStreamSlots>().Enter(RateLimitSetup.ClientKey(httpContext));
+            var slots = services.GetRequiredService<ChangeStreamSlots>();
+            using var slot = slots.Enter(RateLimitSetup.ClientKey(httpContext));
             using var ended = CancellationTokenSource.CreateLinkedTokenSource(
                 httpContext.RequestAborted, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
             var mediator = services.GetRequiredService<IMediator>();
@@ -189,7 +189,7 @@ public static class GetChanges
                 {
                     await response.Body.WriteAsync(page.Changes.Count == 0 ? Heartbeat : Events(page), ended.Token);
                     await response.Body.FlushAsync(ended.Token);
-                    page = await mediator.Send(new Query(page.LastSeq, limit, LongPoll: true, HeartbeatMilliseconds), ended.Token);
+                    page = await mediator.Send(new Query(page.LastSeq, limit, LongPoll: true, slots.HeartbeatMilliseconds), ended.Token);
                 }
             }
             catch (OperationCanceledException) when (ended.IsCancellationRequested)
