@@ -88,13 +88,13 @@ public sealed class LostAnswerTests(DatabaseOutageTests.ApiBehindRelay api) : IC
         api.Relay.LoseAnswersAfter(AsSent(api.Table.DeleteById));
 
         var sent = client.DeleteAsync($"/notes/{note.Id()}");
-        await UntilAsync(async () => await CountNotesAsync("id = $1", note.Id()) == 0);
+        await UntilAsync(async () => await CountNotesAsync($"id = $1 and {api.Table.NotTrashed}", note.Id()) == 0);
         api.Relay.DropConnections();
         var response = await sent;
 
         await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         response.Headers.RetryAfter.ShouldNotBeNull();
-        (await CountNotesAsync("id = $1", note.Id())).ShouldBe(0);
+        (await CountNotesAsync($"id = $1 and {api.Table.NotTrashed}", note.Id())).ShouldBe(0);
     }
 
     [Fact]

@@ -28,7 +28,9 @@ public sealed class OtherSchemaTests(OtherSchemaTests.Api api) : IClassFixture<O
         (await (await client.GetAsync("/notes/all?sort=updatedAt")).ShouldBeNoteArrayAsync()).Count.ShouldBe(3);
 
         api.Table.Name.ShouldBe("notes_app.mt_doc_note");
-        (await ScalarAsync("select count(*) from notes_app.mt_doc_note")).ShouldBe(3L);
+        (await ScalarAsync("select count(*) from notes_app.mt_doc_note where not mt_deleted")).ShouldBe(3L);
+        (await (await client.GetAsync("/notes/trash")).ShouldBeNoteArrayAsync()).Count.ShouldBe(1);
+        (await ScalarAsync("select count(*) from notes_app.mt_doc_note where mt_deleted")).ShouldBe(1L);
         (await ScalarAsync("select count(*) from notes_app.mt_hilo")).ShouldBe(1L);
         (await ScalarAsync("select count(*) from pg_class where relnamespace = 'public'::regnamespace")).ShouldBe(0L);
         (await ScalarAsync("select count(*) from pg_proc where pronamespace = 'public'::regnamespace and proname like 'mt\\_%'")).ShouldBe(0L);
