@@ -25,7 +25,7 @@ streams_run() { # MODE DATABASE STREAMS [bench/streams.py options...]
   ChangeStreams__MaxConcurrent=$limit ChangeStreams__SlotsPerCaller=$limit start api "$database"
   # progress and a summary on stderr, indented under the phase; the figures, one JSON line, on stdout
   streams_line=$(/usr/bin/python3 bench/streams.py "$mode" "$(url_of api)" --streams "$count" --pid "${pids[api]}" "$@" \
-    2> >(sed 's/^/    /' >&2)) || status=$?
+    2> >(sed -u 's/^/    /' >&2)) || status=$?
   stop api
   [ -n "$streams_line" ] || die "bench/streams.py $mode gave no figures (exit $status)"
   [ "$status" = 0 ] || say "    $mode: some streams were refused or dropped, or deliveries are missing (see the figures above)"
