@@ -261,25 +261,27 @@ def streams_tables(streams):
     if live:
         m, s = live["ms"], live["ms_after_send"]
         refused = f" ({sum(live['refused'].values())} refused)" if live["refused"] else ""
+        per_write = f"{live['database_transactions'] / live['writes']:,.0f}" if live.get("database_transactions") and live["writes"] else "—"
         lines += [f"The changes feed as server-sent events: {live['streams']:,} streams (`GET /notes/changes?since=now`, "
                   f"`Accept: text/event-stream`) from one client, then {live['writes']} `POST /notes` one after the other, at most "
                   f"{live['rate']:g} a second; each note's event timed on every stream from the arrival of the POST's answer (the commit "
                   "is before it, so an event may come first: negative), and from just before the POST was sent. Goal: p99 under "
-                  "100 ms, none missing. CPU: percent of one core during the writes.", "",
-                  "| Streams open | deliveries | missing | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | p99 after sending (ms) | API CPU | client CPU |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+                  "100 ms, none missing. CPU: percent of one core during the writes. Database transactions: what PostgreSQL ran on "
+                  "the API's database while the part ran (the streams' reads of the feed among them), per measured write.", "",
+                  "| Streams open | deliveries | missing | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | p99 after sending (ms) | API CPU | client CPU | database transactions per write |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
                   f"| {live['open']:,}{refused} | {live['deliveries']:,} | {live['missing']:,} | {m['p50']} | {m['p90']} | **{m['p99']}** | "
-                  f"{m['max']} | {s['p99']} | {live['server_cpu_percent']}% | {live['client_cpu_percent']}% |", ""]
+                  f"{m['max']} | {s['p99']} | {live['server_cpu_percent']}% | {live['client_cpu_percent']}% | {per_write} |", ""]
     if idle:
         refused = ", ".join(f"{n} {why}" for why, n in idle["refused"].items()) or "none"
         lines += [f"{idle['streams']:,} idle streams on an API process started for them, held {idle['held_seconds']:.0f} s: its RSS "
                   "before, while held (sampled each second), and its high-water mark; then the streams closed and `/health/ready` "
                   "asked. Goal: under 512 MB, every stream 200 `text/event-stream`.", "",
-                  "| Streams open | refused | opened in (s) | dropped | RSS before (MB) | RSS held (MB) | peak (MB) | RSS after closing (MB) | /health/ready after | API CPU held |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+                  "| Streams open | refused | opened in (s) | dropped | RSS before (MB) | RSS held (MB) | peak (MB) | RSS after closing (MB) | /health/ready after | API CPU held | database transactions |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
                   f"| {idle['open']:,} | {refused} | {idle['open_seconds']} | {idle['dropped']} | {idle['rss_before_mb']} | "
                   f"{idle['rss_held_max_mb']} | **{idle['peak_mb']}** | {idle['rss_after_close_mb']} | {idle['health_after_close']} | "
-                  f"{idle['server_cpu_percent']}% |", ""]
+                  f"{idle['server_cpu_percent']}% | {idle.get('database_transactions', 0):,} |", ""]
     return lines
 
 

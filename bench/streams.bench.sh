@@ -18,16 +18,24 @@ streams_hold=${BENCH_STREAMS_HOLD:-20}
 
 streams_line= # the figures of the last run of bench/streams.py
 
+# Transactions PostgreSQL has run on a database (the feed's reads among them), as its statistics have them.
+streams_transactions() { sql -d notes -Atc "select xact_commit + xact_rollback from pg_stat_database where datname = '$(db_name "$1")'"; }
+
 streams_run() { # MODE DATABASE STREAMS [bench/streams.py options...]
-  local mode=$1 database=$2 count=$3 status=0 limit=$(($3 + 100))
+  local mode=$1 database=$2 count=$3 status=0 limit=$(($3 + 100)) transactions
   shift 3
   db_create "$database" seed
   ChangeStreams__MaxConcurrent=$limit ChangeStreams__SlotsPerCaller=$limit start api "$database"
+  transactions=$(streams_transactions "$database")
   # progress and a summary on stderr, indented under the phase; the figures, one JSON line, on stdout
   streams_line=$(/usr/bin/python3 bench/streams.py "$mode" "$(url_of api)" --streams "$count" --pid "${pids[api]}" "$@" \
     2> >(sed -u 's/^/    /' >&2)) || status=$?
-  stop api
+  stop api # (its connections closed: their statistics are in)
   [ -n "$streams_line" ] || die "bench/streams.py $mode gave no figures (exit $status)"
+  transactions=$(($(streams_transactions "$database") - transactions))
+  say "    PostgreSQL ran $(count "$transactions") transactions on the API's database meanwhile"
+  streams_line=$(/usr/bin/python3 -c 'import json, sys; f = json.loads(sys.argv[1]); f["database_transactions"] = int(sys.argv[2]); print(json.dumps(f))' \
+    "$streams_line" "$transactions")
   [ "$status" = 0 ] || say "    $mode: some streams were refused or dropped, or deliveries are missing (see the figures above)"
   record streams "$streams_line"
 }
