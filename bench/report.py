@@ -35,7 +35,7 @@ def pgbench(path):
 
 
 def read(out):
-    settings, scenarios, cold, exports, hostile = {}, [], {}, {}, []
+    settings, scenarios, cold, exports, hostile, streams = {}, [], {}, {}, [], {}
     for line in (out / "runs.tsv").read_text().splitlines():
         kind, *fields = line.split("\t")
         if kind == "setting":
@@ -56,7 +56,10 @@ def read(out):
             exports.setdefault(target, []).append({"seconds": float(seconds), "peak_kb": int(peak), "bytes": None if size == "-" else int(size)})
         elif kind == "hostile":
             hostile.append(json.loads(fields[0]))
-    return settings, scenarios, cold, exports, hostile
+        elif kind == "streams":
+            figures = json.loads(fields[0])
+            streams[figures["mode"]] = figures
+    return settings, scenarios, cold, exports, hostile, streams
 
 
 def cell(result):
@@ -152,7 +155,7 @@ def reference_table(settings, main):
     return lines
 
 
-def tables(settings, scenarios, cold, exports, hostile):
+def tables(settings, scenarios, cold, exports, hostile, streams):
     lines = []
     big = int(settings.get("big_notes", 0))
     lines.append(f"Measured on {settings.get('date')}: {settings.get('cores')} cores shared by the load generator, both services and "
@@ -239,6 +242,7 @@ def tables(settings, scenarios, cold, exports, hostile):
                          f"{a['signed']['rps']:,.0f} ({runs['signed']}) | **{goal_ratio(a['ratio'])}** | "
                          f"{swings} | {a['open']['p99']:.1f} / {a['signed']['p99']:.1f} | {a['non2xx']} |")
         lines.append("")
+    lines += streams_tables(streams)
     if cold:
         lines += ["Process start to the first 200 of `GET /notes/1`.", "",
                   "| Cold start | median (ms) | min – max (ms) | runs | median ÷ baseline's |", "| --- | ---: | ---: | ---: | ---: |"]
@@ -251,7 +255,37 @@ def tables(settings, scenarios, cold, exports, hostile):
     return "\n".join(lines)
 
 
-def chart(settings, scenarios, cold, exports, hostile):
+def streams_tables(streams):
+    live, idle = streams.get("live"), streams.get("idle")
+    lines = []
+    if live:
+        m, s = live["ms"], live["ms_after_send"]
+        refused = f" ({sum(live['refused'].values())} refused)" if live["refused"] else ""
+        per_write = f"{live['database_transactions'] / live['writes']:,.0f}" if live.get("database_transactions") and live["writes"] else "—"
+        lines += [f"The changes feed as server-sent events: {live['streams']:,} streams (`GET /notes/changes?since=now`, "
+                  f"`Accept: text/event-stream`) from one client, then {live['writes']} `POST /notes` one after the other, at most "
+                  f"{live['rate']:g} a second; each note's event timed on every stream from the arrival of the POST's answer (the commit "
+                  "is before it, so an event may come first: negative), and from just before the POST was sent. Goal: p99 under "
+                  "100 ms, none missing. CPU: percent of one core during the writes. Database transactions: what PostgreSQL ran on "
+                  "the API's database while the part ran (the streams' reads of the feed among them), per measured write.", "",
+                  "| Streams open | deliveries | missing | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | p99 after sending (ms) | API CPU | client CPU | database transactions per write |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+                  f"| {live['open']:,}{refused} | {live['deliveries']:,} | {live['missing']:,} | {m['p50']} | {m['p90']} | **{m['p99']}** | "
+                  f"{m['max']} | {s['p99']} | {live['server_cpu_percent']}% | {live['client_cpu_percent']}% | {per_write} |", ""]
+    if idle:
+        refused = ", ".join(f"{n} {why}" for why, n in idle["refused"].items()) or "none"
+        lines += [f"{idle['streams']:,} idle streams on an API process started for them, held {idle['held_seconds']:.0f} s: its RSS "
+                  "before, while held (sampled each second), and its high-water mark; then the streams closed and `/health/ready` "
+                  "asked. Goal: under 512 MB, every stream 200 `text/event-stream`.", "",
+                  "| Streams open | refused | opened in (s) | dropped | RSS before (MB) | RSS held (MB) | peak (MB) | RSS after closing (MB) | /health/ready after | API CPU held | database transactions |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+                  f"| {idle['open']:,} | {refused} | {idle['open_seconds']} | {idle['dropped']} | {idle['rss_before_mb']} | "
+                  f"{idle['rss_held_max_mb']} | **{idle['peak_mb']}** | {idle['rss_after_close_mb']} | {idle['health_after_close']} | "
+                  f"{idle['server_cpu_percent']}% | {idle.get('database_transactions', 0):,} |", ""]
+    return lines
+
+
+def chart(settings, scenarios, cold, exports, hostile, streams):
     """Panels of horizontal bars, each with its own scale: the API's throughput as a ratio to the baseline it ran beside
     (1.00 is the baseline), then times (less is better)."""
     panels = []  # (title, rows of (label, [(target, value, text)]), where the baseline's 1.00 is, if it is a ratio panel)
@@ -291,6 +325,15 @@ def chart(settings, scenarios, cold, exports, hostile):
             (f"{s['label']} ({s['connections']})",
              [("api-signed", a["ratio"], f"{goal_ratio(a['ratio'])}: {a['signed']['rps']:,.0f}/s beside {a['open']['rps']:,.0f}/s open")])
             for s, a in auth], 1.0))
+    live, idle = streams.get("live"), streams.get("idle")
+    if live and live["deliveries"]:
+        m = live["ms"]
+        panels.append((f"Changes feed: an event's delivery to {live['open']:,} streams after the POST's answer, ms (goal: p99 under 100)", [
+            (q, [("api", m[q], f"{m[q]:,.1f} ms")]) for q in ("p50", "p90", "p99", "max")], 100.0))
+    if idle:
+        panels.append((f"Changes feed: the API's RSS with {idle['open']:,} idle streams, MB (goal: under 512)", [
+            (label, [("api", idle[key], f"{idle[key]:,} MB")]) for label, key in (
+                ("before the streams", "rss_before_mb"), ("streams held (highest)", "rss_held_max_mb"), ("peak (high-water mark)", "peak_mb"))], 512.0))
     if cold:
         panels.append(("Process start to the first 200, median (less is better)", [
             ("cold start", [(t, statistics.median(cold[t]), f"{statistics.median(cold[t]):,.0f} ms") for t in ("baseline", "api", "api-notel") if t in cold])],
@@ -330,15 +373,15 @@ def chart(settings, scenarios, cold, exports, hostile):
 
 def main():
     out = Path(sys.argv[1])
-    settings, scenarios, cold, exports, hostile = read(out)
-    markdown = tables(settings, scenarios, cold, exports, hostile)
+    settings, scenarios, cold, exports, hostile, streams = read(out)
+    markdown = tables(settings, scenarios, cold, exports, hostile, streams)
     (out / "results.md").write_text(markdown)
     for scenario in scenarios:
         if scenario["group"] == "main" and (compared := against_reference(scenario)):
             scenario["against_reference"] = compared
     (out / "results.json").write_text(json.dumps({"settings": settings, "scenarios": scenarios, "cold_start_ms": cold,
-                                                  "exports": exports, "hostile_imports": hostile}, indent=2) + "\n")
-    (out / "bench.svg").write_text(chart(settings, scenarios, cold, exports, hostile))
+                                                  "exports": exports, "hostile_imports": hostile, "streams": streams}, indent=2) + "\n")
+    (out / "bench.svg").write_text(chart(settings, scenarios, cold, exports, hostile, streams))
     print(markdown)
 
 

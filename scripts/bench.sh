@@ -17,8 +17,9 @@
 # against. A second pass does the same with the API started with Telemetry__Enabled=false (run once) and the baseline,
 # on fresh copies of the databases; the reference is measured in the first pass only. Over 1,000,000 notes: the first
 # page, and the last by cursor and by offset, beside the first page over 1,000 notes; the whole export (GET /notes/all)
-# beside psql \copy; the peak memory of hostile imports (bench/hostile-import.bench.sh). And process start to the
-# first 200.
+# beside psql \copy; the peak memory of hostile imports (bench/hostile-import.bench.sh); the changes feed's streams
+# (bench/streams.bench.sh): each write's delivery to 1,000 open streams, and the RSS of 10,000 idle ones. And process
+# start to the first 200.
 # Writes .artifacts/bench/{results.md,results.json,bench.svg} (raw outputs in .artifacts/bench/raw, service logs in
 # .artifacts/bench/logs); BENCH_DOCS=1 also copies the tables and the chart into docs/.
 #
@@ -34,6 +35,11 @@
 #   BENCH_EXPORT_RUNS=3       exports per service (and psql \copy runs) after one unmeasured; the median is reported
 #   BENCH_HOSTILE_MIB=256     size of the hostile import bodies (bench/hostile-import.bench.sh); 0 leaves them out
 #   BENCH_AUTH=1              0 leaves out the signed-in reads (bench/auth.bench.sh: the API open, then with bearer tokens)
+#   BENCH_STREAMS=1           0 leaves out the streams of changes (bench/streams.bench.sh, the API started with the
+#                             ChangeStreams limits raised above the counts): BENCH_STREAMS_LIVE=1000 streams that get each
+#                             of BENCH_STREAMS_WRITES=200 writes, at most BENCH_STREAMS_RATE=5 a second (delivery p50-p99,
+#                             goal p99 < 100 ms), and BENCH_STREAMS_IDLE=10000 idle streams held BENCH_STREAMS_HOLD=20 s
+#                             (the API's RSS, goal < 512 MB)
 #   BENCH_COLD_RUNS=5         starts per service for the start-up time; the median is reported
 #   BENCH_POOL=50             Maximum Pool Size of both services (the shared PostgreSQL allows 200 connections)
 #   BENCH_LOG_LEVEL=Warning   Logging__LogLevel__Default of both services
