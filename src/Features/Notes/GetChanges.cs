@@ -54,7 +54,8 @@ public static class GetChanges
         }
     }
 
-    internal sealed class Handler(IQuerySession session, NoteFeed feed, DatabaseNotifications notifications, TimeProvider clock) : IRequestHandler<Query, Page>
+    internal sealed class Handler(IQuerySession session, ISessionFactory sessions, NoteFeed feed, DatabaseNotifications notifications, SharedFeedReads reads, TimeProvider clock)
+        : IRequestHandler<Query, Page>
     {
         public async Task<Page> Handle(Query query, CancellationToken cancellationToken)
         {
@@ -64,8 +65,10 @@ public static class GetChanges
             while (true)
             {
                 // taken before the read, so that no notification is missed between; only by a request that waits
-                var notified = query.LongPoll ? notifications.Next(session.TenantId) : Task.CompletedTask;
-                (var page, since) = await ReadAsync(since, query.Limit, cancellationToken);
+                var (notified, registeredAt) = query.LongPoll ? notifications.Register(session.TenantId) : (Task.CompletedTask, 0);
+                (var page, since) = query.LongPoll
+                    ? await reads.ReadAsync(session.TenantId, since, query.Limit, registeredAt, position => SharedReadAsync(position, query.Limit)).WaitAsync(cancellationToken)
+                    : await ReadAsync(session, since, query.Limit, cancellationToken);
                 var left = TimeSpan.FromMilliseconds(query.TimeoutMilliseconds) - clock.GetElapsedTime(started);
                 if (page.Changes.Count > 0 || !query.LongPoll || left <= TimeSpan.Zero)
                 {
@@ -78,8 +81,15 @@ public static class GetChanges
             }
         }
 
+        /// <summary>A read other waiters may join (<see cref="SharedFeedReads"/>), on a session of its own: the waiter that started it may be gone before those that joined it.</summary>
+        private async Task<(Page Page, NoteFeed.Position Last)> SharedReadAsync(NoteFeed.Position since, int limit)
+        {
+            await using var own = sessions.QuerySession();
+            return await ReadAsync(own, since, limit, CancellationToken.None);
+        }
+
         /// <summary>A page after <paramref name="since"/>, and the position it ends at.</summary>
-        private async Task<(Page Page, NoteFeed.Position Last)> ReadAsync(NoteFeed.Position since, int limit, CancellationToken cancellationToken)
+        private async Task<(Page Page, NoteFeed.Position Last)> ReadAsync(IQuerySession session, NoteFeed.Position since, int limit, CancellationToken cancellationToken)
         {
             await using var command = feed.Read(since, limit);
             await using var reader = await session.ReadAsync(command, cancellationToken);

@@ -59,6 +59,7 @@ public static class MartenSetup
         // First of the hosted services: the schema is applied before the others start.
         services.AddHostedService<DatabaseStartup>();
         services.AddSingleton<NoteFeed>();
+        services.AddSingleton<SharedFeedReads>();
         // Wake-ups of the changes feed: notifications of the commands' database, where writes commit.
         services.AddSingleton(provider => new DatabaseNotifications(
             Primary(((MartenDatabase)provider.GetRequiredService<IDocumentStore>().Storage.Database).DataSource),

@@ -18,6 +18,7 @@ public sealed partial class DatabaseNotifications(NpgsqlDataSource dataSource, s
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, TaskCompletionSource> _waiting = [];
+    private long _received;
     private readonly Channel<string> _outgoing = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Sends <paramref name="key"/> to every instance's waiters, soon, with the other keys sent meanwhile.</summary>
@@ -35,6 +36,18 @@ public sealed partial class DatabaseNotifications(NpgsqlDataSource dataSource, s
             }
 
             return next.Task;
+        }
+    }
+
+    /// <summary>How many notifications, of any key, this instance has received: what a look after a wake-up must have started after.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    /// <summary><see cref="Next"/>, and how many notifications had been received when it was taken.</summary>
+    public (Task Next, long Received) Register(string key)
+    {
+        lock (_lock)
+        {
+            return (Next(key), _received);
         }
     }
 
@@ -104,6 +117,7 @@ public sealed partial class DatabaseNotifications(NpgsqlDataSource dataSource, s
         TaskCompletionSource? waiting;
         lock (_lock)
         {
+            Interlocked.Increment(ref _received);
             if (_waiting.Remove(key, out waiting))
             {
                 waiting.TrySetResult();

@@ -141,6 +141,37 @@ public sealed class GetChangesTests(NotesApi api) : IClassFixture<NotesApi>
         (await ChangesAsync("0", owner, expected: 1)).Changes.Select(change => change.Id).ShouldBe([kept.Id]);
     }
 
+    [Fact]
+    public async Task Should_give_each_of_many_waiters_woken_by_one_commit_the_changes_after_its_own_position()
+    {
+        var owner = NewOwner();
+        var start = await api.SendAsync(new GetChanges.Query("now"), owner);
+        var first = await api.SendAsync(new CreateNote.Command("before the waiters"), owner);
+        var seen = await ChangesAsync(start.LastSeq, owner, expected: 1);
+
+        // interleaved, so that waiters after the first change join reads from before it, which they must filter
+        var (behind, current) = (new List<Task<GetChanges.Page>>(), new List<Task<GetChanges.Page>>());
+        for (var i = 0; i < 20; i++)
+        {
+            behind.Add(api.SendAsync(new GetChanges.Query(start.LastSeq, LongPoll: true, TimeoutMilliseconds: 10_000), owner));
+            current.Add(api.SendAsync(new GetChanges.Query(seen.LastSeq, LongPoll: true, TimeoutMilliseconds: 10_000), owner));
+        }
+
+        await Task.Delay(200);
+        var second = await api.SendAsync(new CreateNote.Command("waking them all"), owner);
+
+        foreach (var page in await Task.WhenAll(behind))
+        {
+            page.Changes[0].Id.ShouldBe(first.Id);
+            page.Changes.Select(change => change.Id).ShouldBeSubsetOf([first.Id, second.Id]);
+        }
+
+        foreach (var page in await Task.WhenAll(current))
+        {
+            page.Changes.Select(change => change.Id).ShouldBe([second.Id]);
+        }
+    }
+
     /// <summary>The changes after <paramref name="since"/>, read until <paramref name="expected"/> came (or the patience ran out).</summary>
     private async Task<GetChanges.Page> ChangesAsync(string since, string owner, int expected)
     {
