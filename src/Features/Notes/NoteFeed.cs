@@ -7,7 +7,7 @@ namespace Notes.Features.Notes;
 /// <summary>
 /// What the changes feed reads: one row a note in a table beside the notes' (<see cref="Table"/>), kept by a trigger
 /// on every write to the notes, whatever makes it (the API's statements, Marten's own operations, an import): the
-/// note's owner and id, whether it was deleted (a tombstone), and the transaction that last wrote it
+/// note's owner and id, whether it is deleted or in the trash (a tombstone), and the transaction that last wrote it
 /// (<c>pg_current_xact_id()</c>). The feed is in the order of those transaction ids, and a change shows only once
 /// every transaction older than its own has ended: below the oldest transaction still running
 /// (<c>pg_snapshot_xmin(pg_current_snapshot())</c>), no change can commit any more, so a follower that moves past

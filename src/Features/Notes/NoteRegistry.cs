@@ -10,7 +10,9 @@ namespace Notes.Features.Notes;
 /// named by the setting <see cref="OwnerSetting"/>. Completed, createdAt and updatedAt are also columns (readable in
 /// adminer). The lists order by (column, id) within an owner and continue after a row value (column, id) &gt; (at, id):
 /// each order has an index of exactly (owner, column, id), also with completed, so that a page starts from an index
-/// range scan and never re-reads the notes that share a timestamp (see <see cref="NoteListing"/>). There is no
+/// range scan and never re-reads the notes that share a timestamp (see <see cref="NoteListing"/>). A deleted note goes
+/// to the trash (Marten's soft deletes): the lists' indexes hold only the notes not in it, and the trash has an index
+/// of its own, (owner, when deleted, id) over the notes in it. There is no
 /// full-text index: under row-level security PostgreSQL cannot use one (the text search operator is not leakproof, so
 /// it is applied only after the policy), and it would only cost writes.
 /// </summary>

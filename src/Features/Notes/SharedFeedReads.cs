@@ -5,11 +5,11 @@ namespace Notes.Features.Notes;
 
 /// <summary>
 /// Reads of the changes feed shared by the waiters of one owner. A commit's notification wakes every stream and long
-/// poll of its owner at once, each behind its own position: rather than one query each, a waiter joins a read of its
-/// owner already under way, if no notification had been received when the waiter registered for wake-ups that the
-/// read had not (so it sees every commit whose notification woke the waiter, as a commit is notified after it is
-/// made) and from a position at or before the waiter's, and keeps the changes after its own position; else it
-/// starts one, which later waiters may join. Whichever read a waiter gets, it goes on from the position that read
+/// poll of its owner at once, each behind its own position. Rather than one query each, a waiter joins a read of its
+/// owner already under way when that read started after every notification the waiter had received when it
+/// registered for wake-ups (so the read sees every commit whose notification woke the waiter: a commit is notified
+/// after it is made), from a position at or before the waiter's; it keeps the changes after its own position.
+/// Otherwise it starts a read, which later waiters may join. Whichever read a waiter gets, it goes on from the position that read
 /// ended at: a change is never skipped, as the feed's positions are the truth and a wake-up only a hint.
 /// </summary>
 public sealed class SharedFeedReads(DatabaseNotifications notifications)
@@ -22,8 +22,9 @@ public sealed class SharedFeedReads(DatabaseNotifications notifications)
 
     /// <summary>
     /// The changes of <paramref name="owner"/> after <paramref name="since"/> (at most <paramref name="limit"/>), from a
-    /// read that started once at least <paramref name="registeredAt"/> notifications had been received (<see cref="DatabaseNotifications.Register"/>); <paramref name="read"/> reads the feed from a
-    /// position when no such read is under way.
+    /// read that started once at least <paramref name="registeredAt"/> notifications had been received
+    /// (<see cref="DatabaseNotifications.Register"/>); <paramref name="read"/> reads the feed from a position when no
+    /// such read is under way.
     /// </summary>
     public async Task<(GetChanges.Page Page, NoteFeed.Position Last)> ReadAsync(
         string owner, NoteFeed.Position since, int limit, long registeredAt, Func<NoteFeed.Position, Task<(GetChanges.Page, NoteFeed.Position)>> read)
