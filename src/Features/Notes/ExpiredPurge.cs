@@ -1,15 +1,17 @@
+using Notes.Infrastructure.Idempotency;
 using Npgsql;
 
 namespace Notes.Features.Notes;
 
 /// <summary>
 /// Deletes for good what is kept for a while only, every owner's: the notes in the trash for longer than
-/// <c>Trash:RetentionDays</c> (default 30), and the changes feed's tombstones older than <c>Feed:TombstoneDays</c>
-/// (default 30); every <c>Feed:PurgeIntervalMinutes</c> (default 60), on one instance at a time (a
+/// <c>Trash:RetentionDays</c> (default 30), the changes feed's tombstones older than <c>Feed:TombstoneDays</c>
+/// (default 30), and the answers kept for an <c>Idempotency-Key</c> past <c>Idempotency:RetentionHours</c>; every <c>Feed:PurgeIntervalMinutes</c> (default 60), on one instance at a time (a
 /// transaction-scoped advisory lock: an instance that does not get it skips its turn). A follower whose position is
 /// older than the newest tombstone purged gets 410 and starts over.
 /// </summary>
-public sealed partial class ExpiredPurge(IDocumentStore store, NoteTable table, NoteFeed feed, IConfiguration configuration, TimeProvider clock, ILogger<ExpiredPurge> logger)
+public sealed partial class ExpiredPurge(
+    IDocumentStore store, NoteTable table, NoteFeed feed, IdempotencyKeys keys, IConfiguration configuration, TimeProvider clock, ILogger<ExpiredPurge> logger)
     : BackgroundService
 {
     /// <summary>The purge's advisory lock ("purge" in ASCII).</summary>
@@ -22,7 +24,7 @@ public sealed partial class ExpiredPurge(IDocumentStore store, NoteTable table, 
     private const string LockTimeout = "200ms";
 
     /// <summary>What one purge deleted for good.</summary>
-    public sealed record Purged(int Notes, int Tombstones);
+    public sealed record Purged(int Notes, int Tombstones, int Answers);
 
     private int TrashDays => Math.Max(0, configuration.GetValue("Trash:RetentionDays", 30));
 
@@ -44,7 +46,7 @@ public sealed partial class ExpiredPurge(IDocumentStore store, NoteTable table, 
         await using var trash = new NpgsqlCommand(liftedForTrash, connection, transaction) { Parameters = { new("days", TrashDays) } };
         var notes = await trash.ExecuteNonQueryAsync(cancellationToken);
         await using var tombstones = new NpgsqlCommand(feed.Purge, connection, transaction) { Parameters = { new("days", TombstoneDays) } };
-        var purged = new Purged(notes, await tombstones.ExecuteNonQueryAsync(cancellationToken));
+        var purged = new Purged(notes, await tombstones.ExecuteNonQueryAsync(cancellationToken), await keys.PurgeAsync(cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return purged;
     }
@@ -59,7 +61,7 @@ public sealed partial class ExpiredPurge(IDocumentStore store, NoteTable table, 
             {
                 if (!stoppingToken.IsCancellationRequested && await PurgeAsync(stoppingToken) is { } purged)
                 {
-                    LogPurged(logger, purged.Notes, TrashDays, purged.Tombstones, TombstoneDays);
+                    LogPurged(logger, purged.Notes, TrashDays, purged.Tombstones, TombstoneDays, purged.Answers);
                 }
             }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
@@ -69,8 +71,8 @@ public sealed partial class ExpiredPurge(IDocumentStore store, NoteTable table, 
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Notes} notes in the trash for more than {TrashDays} days and {Tombstones} tombstones older than {TombstoneDays} days")]
-    private static partial void LogPurged(ILogger logger, int notes, int trashDays, int tombstones, int tombstoneDays);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Notes} notes in the trash for more than {TrashDays} days, {Tombstones} tombstones older than {TombstoneDays} days and {Answers} expired Idempotency-Key answers")]
+    private static partial void LogPurged(ILogger logger, int notes, int trashDays, int tombstones, int tombstoneDays, int answers);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The purge failed ({Reason}); trying again at its next turn")]
     private static partial void LogPurgeFailed(ILogger logger, string reason);

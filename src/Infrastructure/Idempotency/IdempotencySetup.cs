@@ -16,8 +16,6 @@ public static class IdempotencySetup
     public static IServiceCollection AddNotesIdempotency(this IServiceCollection services)
     {
         services.AddSingleton<IdempotencyKeys>();
-        services.AddSingleton<IdempotencyPurge>();
-        services.AddHostedService(provider => provider.GetRequiredService<IdempotencyPurge>());
         services.Configure<OpenApiOptions>("v1", options => options.AddOperationTransformer((operation, context, _) =>
         {
             if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IdempotentMetadata>().Any())
