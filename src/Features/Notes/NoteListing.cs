@@ -30,7 +30,7 @@ internal static class NoteListing
         public NpgsqlCommand Page(NoteTable table, int skip, int take, bool count) => Page(table, skip, take, count ? ListNotes.Counting.Exact : ListNotes.Counting.None, exactUpTo: 0);
 
         /// <summary>
-        /// One page (<see cref="NoteTable.Selected"/>, then created_at, updated_at and when it went to the trash, which <see cref="CursorAfter(DbDataReader, string?)"/> reads), after what
+        /// One page (<see cref="NoteTable.Selected"/>, then created_at, updated_at and, in the trash, when it went there, which <see cref="CursorAfter(DbDataReader, string?)"/> reads), after what
         /// <paramref name="counting"/> asks for, in one command, one round trip: <see cref="ListNotes.Counting.Exact"/>, the
         /// number of notes that match the filters on every page; <see cref="ListNotes.Counting.Estimated"/>, the planner's
         /// estimate of it (EXPLAIN as JSON), then the notes that match counted up to <paramref name="exactUpTo"/> + 1,
@@ -52,7 +52,7 @@ internal static class NoteListing
             }
 
             sql.Append("select ").Append(table.Selected).Append(", ").Append(table.Column(note => note.CreatedAt)).Append(", ")
-                .Append(table.Column(note => note.UpdatedAt)).Append(", ").Append(table.TrashedAt).Append(" from ").Append(table.Name)
+                .Append(table.Column(note => note.UpdatedAt)).Append(Trash ? ", " + table.TrashedAt : "").Append(" from ").Append(table.Name)
                 .Append(Where(table, command.Parameters, withCursor: true))
                 .Append(" order by ").Append(OrderBy(table))
                 .Append(" limit ").Append(Add(command.Parameters, take, NpgsqlDbType.Integer))
