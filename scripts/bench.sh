@@ -19,7 +19,8 @@
 # page, and the last by cursor and by offset, beside the first page over 1,000 notes; the whole export (GET /notes/all)
 # beside psql \copy; the peak memory of hostile imports (bench/hostile-import.bench.sh); the changes feed's streams
 # (bench/streams.bench.sh): each write's delivery to 1,000 open streams, and the RSS of 10,000 idle ones. And process
-# start to the first 200.
+# start to the first 200, of the API, the baseline, and the floor (bench/Floor: the design's fixed stack, Carter,
+# MediatR, FluentValidation and Marten, with one use case and nothing of the API's own).
 # Writes .artifacts/bench/{results.md,results.json,bench.svg} (raw outputs in .artifacts/bench/raw, service logs in
 # .artifacts/bench/logs); BENCH_DOCS=1 also copies the tables and the chart into docs/.
 #
@@ -86,6 +87,7 @@ patch_json='{"updatedAt":"2026-11-25T00:00:00.123456Z","completed":true}'
 
 api_dll=$out/publish/api/Notes.dll # published ReadyToRun, as the baseline (Directory.Build.props)
 baseline_dll=$out/publish/baseline/Notes.Baseline.dll
+floor_dll=$out/publish/floor/Notes.Floor.dll
 reference_dir=        # the reference's sources and build, once build_reference has resolved the commit
 pgbench=$(ls -d /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -1 || true)
 [ -x "$pgbench" ] || pgbench=$(command -v pgbench || true)
@@ -126,7 +128,7 @@ connection_string() { echo "Host=127.0.0.1;Port=$db_port;Database=$(db_name "$1"
 
 url_of() {
   case $1 in
-    baseline) echo "http://127.0.0.1:$baseline_port" ;;
+    baseline | floor) echo "http://127.0.0.1:$baseline_port" ;; # the floor runs only in the cold starts, one process at a time
     reference) echo "http://127.0.0.1:$reference_port" ;;
     *) echo "http://127.0.0.1:$api_port" ;; # api, api-notel, and api-again (the API's second run of a scenario)
   esac
@@ -147,6 +149,7 @@ service_command() { # TARGET DATABASE
     api) command+=(dotnet "$api_dll" --urls "$(url_of api)") ;;
     api-notel) command+=(Telemetry__Enabled=false dotnet "$api_dll" --urls "$(url_of api)") ;;
     baseline) command+=(dotnet "$baseline_dll" --urls "$(url_of baseline)") ;;
+    floor) command+=(dotnet "$floor_dll" --urls "$(url_of floor)") ;;
     reference) command+=(dotnet "$reference_dir/publish/Notes.dll" --urls "$(url_of reference)") ;;
     *) die "unknown target $target" ;;
   esac
@@ -252,9 +255,10 @@ measure() { # GROUP NAME LABEL CONNECTIONS PATH [LUA]
 # --- the scenarios ----------------------------------------------------------------------------------------------
 
 build() {
-  say "publishing the API and the baseline (Release, ReadyToRun)"
+  say "publishing the API, the baseline and the floor (Release, ReadyToRun)"
   dotnet publish Notes.csproj -c Release --use-current-runtime --self-contained false -o "$out/publish/api" --nologo -v quiet >"$out/logs/build.log" 2>&1 \
     && dotnet publish bench/Baseline/Baseline.csproj -c Release --use-current-runtime --self-contained false -o "$out/publish/baseline" --nologo -v quiet >>"$out/logs/build.log" 2>&1 \
+    && dotnet publish bench/Floor/Floor.csproj -c Release --use-current-runtime --self-contained false -o "$out/publish/floor" --nologo -v quiet >>"$out/logs/build.log" 2>&1 \
     || { tail -20 "$out/logs/build.log" >&2; die "the build failed (log: $out/logs/build.log)"; }
   build_reference
 }
@@ -325,13 +329,13 @@ scenario_cold_start() { # DATABASE
   stop_all
   local -A times=()
   for _ in $(seq 1 "$cold_runs"); do
-    for target in api baseline api-notel; do
+    for target in api baseline floor api-notel; do
       mapfile -t command < <(service_command "$target" "$1")
       times[$target]+=" $(/usr/bin/python3 bench/measure.py cold-start 1 "$(url_of "$target")/notes/1" -- "${command[@]}")" \
         || die "cold start of $target failed"
     done
   done
-  for target in api baseline api-notel; do
+  for target in api baseline floor api-notel; do
     say "    $(printf '%-9s' "$target")${times[$target]} ms"
     # shellcheck disable=SC2086
     record cold "$target" ${times[$target]}
