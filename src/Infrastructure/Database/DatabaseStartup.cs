@@ -43,8 +43,7 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
         {
             try
             {
-                await using var dataSource = DataSource(settings, Left());
-                await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).AsTask().WaitAsync(Left(), time, cancellationToken))
+                await using (var connection = await ConnectAsync(settings, Left(), cancellationToken).WaitAsync(Left(), time, cancellationToken))
                 {
                     // Instances starting together on a fresh database would race to create the same functions
                     // (23505 on pg_proc): one applies the schema at a time, the others wait for it, then find it done.
@@ -178,12 +177,8 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
         return null;
     }
 
-    /// <summary>
-    /// Connections of its own (not pooled), with connect and command timeouts no longer than the time left. Its
-    /// statements read built-in types only, so it does not load the server's types first (a round trip and a
-    /// catalogue read that Marten's data source makes anyway).
-    /// </summary>
-    private static NpgsqlDataSource DataSource(NpgsqlConnectionStringBuilder settings, TimeSpan left)
+    /// <summary>A connection of its own (not pooled), with connect and command timeouts no longer than the time left.</summary>
+    private static async Task<NpgsqlConnection> ConnectAsync(NpgsqlConnectionStringBuilder settings, TimeSpan left, CancellationToken cancellationToken)
     {
         var seconds = (int)Math.Clamp(Math.Ceiling(left.TotalSeconds), 1, settings.Timeout is > 0 ? settings.Timeout : int.MaxValue);
         var own = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
@@ -193,9 +188,17 @@ internal sealed partial class DatabaseStartup(IDocumentStore store, IConfigurati
             Pooling = false,
             ApplicationName = "notes-api start-up",
         };
-        var builder = new NpgsqlDataSourceBuilder(own.ConnectionString);
-        builder.ConfigureTypeLoading(typeLoading => typeLoading.EnableTypeLoading(false));
-        return builder.Build();
+        var connection = new NpgsqlConnection(own.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Using database {Database}")]
