@@ -98,7 +98,10 @@ public static class GetChanges
             var settled = since;
             while (await reader.ReadAsync(cancellationToken))
             {
-                settled = new NoteFeed.Position(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), 0);
+                // Never at or before the purged tombstones, which a transaction older than them can hold the horizon
+                // below: the next read would call that position too far behind.
+                settled = new NoteFeed.Position(
+                    Math.Max(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), ulong.Parse(reader.GetString(7), CultureInfo.InvariantCulture) + 1), 0);
                 if (reader.GetBoolean(1) && since != NoteFeed.Position.Start)
                 {
                     throw new GoneException(

@@ -102,21 +102,23 @@ public sealed class NoteFeed(NoteTable notes)
     /// most <paramref name="limit"/>, in one statement, so that the horizon and the changes are of one snapshot: each
     /// row is the horizon (the oldest transaction still running), whether tombstones after <paramref name="since"/>
     /// may have been purged, then the change's note id, position (tx), whether it is a tombstone, the note's JSON and
-    /// revision; a single row with no id when there is no change.
+    /// revision, and the newest position whose tombstones may have been purged; a single row with no id when there is no
+    /// change.
     /// </summary>
     public NpgsqlCommand Read(Position since, int limit)
     {
         var command = new NpgsqlCommand(
             $"""
-            with horizon as materialized (
-                select pg_snapshot_xmin(pg_current_snapshot()) as xmin, coalesce((select tx from {Horizon}), '0'::xid8) >= @tx::xid8 as gone),
+            with purged as (select coalesce((select tx from {Horizon}), '0'::xid8) as tx),
+            horizon as materialized (
+                select pg_snapshot_xmin(pg_current_snapshot()) as xmin, purged.tx >= @tx::xid8 as gone, purged.tx as purged from purged),
             changes as (
                 select c.id, c.tx, c.deleted or n.{notes.Id} is null as deleted, n.{notes.Data} as data, n.{notes.Version} as version
                 from horizon, {Table} c left join {notes.Name} n on n.{notes.Owner} = c.owner and n.{notes.Id} = c.id
                 where (c.tx, c.id) > (@tx::xid8, @id) and c.tx < horizon.xmin
                 order by c.tx, c.id
                 limit @limit)
-            select horizon.xmin::text, horizon.gone, changes.id, changes.tx::text, changes.deleted, changes.data, changes.version
+            select horizon.xmin::text, horizon.gone, changes.id, changes.tx::text, changes.deleted, changes.data, changes.version, horizon.purged::text
             from horizon left join changes on true
             order by changes.tx, changes.id
             """);

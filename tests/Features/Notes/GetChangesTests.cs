@@ -142,6 +142,29 @@ public sealed class GetChangesTests(NotesApi api) : IClassFixture<NotesApi>
     }
 
     [Fact]
+    public async Task Should_answer_a_fresh_start_with_a_position_past_the_tombstones_purged_while_an_older_transaction_runs()
+    {
+        var owner = NewOwner();
+        var gone = await api.SendAsync(new CreateNote.Command("deleted long ago"), owner);
+        await using var older = await api.OpenConnectionAsync(owner);
+        await using var transaction = await older.BeginTransactionAsync();
+        await using (var holdBack = new NpgsqlCommand("select pg_current_xact_id()", older, transaction))
+        {
+            await holdBack.ExecuteScalarAsync();
+        }
+
+        await api.SendAsync(new DeleteNote.Command(gone.Id), owner);
+        await api.SqlAsync($"update {new NoteFeed(api.Table).Table} set changed_at = changed_at - interval '31 days' where id = {gone.Id}");
+        (await api.Services.GetRequiredService<ExpiredPurge>().PurgeAsync(CancellationToken.None)).ShouldNotBeNull().Tombstones.ShouldBeGreaterThanOrEqualTo(1);
+
+        var fresh = await api.SendAsync(new GetChanges.Query("0"), owner);
+        var next = await api.SendAsync(new GetChanges.Query(fresh.LastSeq), owner);
+
+        fresh.Changes.ShouldBeEmpty();
+        next.Changes.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Should_give_each_of_many_waiters_woken_by_one_commit_the_changes_after_its_own_position()
     {
         var owner = NewOwner();
