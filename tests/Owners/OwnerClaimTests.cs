@@ -40,7 +40,7 @@ public sealed class OwnerClaimTests(OwnerClaimTests.OidOwnerApi api) : IClassFix
     [InlineData(null)]
     [InlineData(" ")]
     [InlineData(Caller.OpenModeOwner)]
-    public async Task Should_answer_401_to_a_token_without_a_persons_owner_claim_and_change_nothing(string? owner)
+    public async Task Should_answer_401_to_a_token_without_a_persons_owner_claim_every_time_and_change_nothing(string? owner)
     {
         var claims = new Dictionary<string, object> { ["sub"] = "alice" };
         if (owner is not null)
@@ -50,10 +50,14 @@ public sealed class OwnerClaimTests(OwnerClaimTests.OidOwnerApi api) : IClassFix
 
         using var client = api.ClientWith(Token(claims));
 
-        var response = await api.ChangesNothingAsync(() => client.PostAsJsonAsync("/notes", new { text = "no one's" }));
+        // the second time, its signature is known to be good: the owner is still asked for
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var response = await api.ChangesNothingAsync(() => client.PostAsJsonAsync("/notes", new { text = "no one's" }));
 
-        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-        response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer error=\"invalid_token\"");
+            await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+            response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer error=\"invalid_token\"");
+        }
     }
 
     /// <summary>A token of the fixture's provider with exactly these claims (and the usual iss, aud, iat, nbf, exp).</summary>

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 
@@ -35,6 +36,7 @@ public static class AuthSetup
             CachingTokenHandler.Use(options);
             options.Events = new JwtBearerEvents
             {
+                OnMessageReceived = context => LookUpAccepted(context, settings.OwnerClaim),
                 OnTokenValidated = context => NameOwner(context, settings.OwnerClaim),
                 OnChallenge = BearerProblems.ChallengeAsync,
                 OnForbidden = BearerProblems.ForbiddenAsync,
@@ -54,23 +56,48 @@ public static class AuthSetup
     }
 
     /// <summary>
+    /// A token accepted before, with its owner, is taken as it is, before the handler sets up its validation (the
+    /// signing keys, a copy of the parameters), which costs a read of one note a tenth of its time; any other is
+    /// verified in full.
+    /// </summary>
+    private static Task LookUpAccepted(MessageReceivedContext context, string claim)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            && context.Options.TokenHandlers.OfType<CachingTokenHandler>().FirstOrDefault()?.Accepted(authorization["Bearer ".Length..].Trim()) is { } identity
+            && new ClaimsPrincipal(identity) is var principal
+            && Owner(principal, claim) is { } owner)
+        {
+            context.HttpContext.RequestServices.GetRequiredService<Caller>().Owner = owner;
+            context.Principal = principal;
+            context.Success();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
     /// A token that names no owner is refused like any other invalid token: its notes would be no one's. So is one
     /// that names the built-in owner, whose notes are open mode's and those not yet handed to a person.
     /// </summary>
     private static Task NameOwner(TokenValidatedContext context, string claim)
     {
-        var owner = context.Principal?.FindFirst(claim)?.Value;
-        if (string.IsNullOrWhiteSpace(owner) || owner.Length > Caller.MaxOwnerLength || owner == Caller.OpenModeOwner)
+        if (context.Principal is { } principal && Owner(principal, claim) is { } owner)
         {
-            context.Fail($"The token names no owner in its '{claim}' claim.");
+            context.HttpContext.RequestServices.GetRequiredService<Caller>().Owner = owner;
         }
         else
         {
-            context.HttpContext.RequestServices.GetRequiredService<Caller>().Owner = owner;
+            context.Fail($"The token names no owner in its '{claim}' claim.");
         }
 
         return Task.CompletedTask;
     }
+
+    private static string? Owner(ClaimsPrincipal principal, string claim) =>
+        principal.FindFirst(claim)?.Value is { } owner && !string.IsNullOrWhiteSpace(owner) && owner.Length <= Caller.MaxOwnerLength && owner != Caller.OpenModeOwner
+            ? owner
+            : null;
 
     /// <summary>Who calls, and whether they may: in the pipeline only when a bearer scheme is configured.</summary>
     public static WebApplication UseNotesAuth(this WebApplication app)

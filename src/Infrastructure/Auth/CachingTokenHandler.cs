@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -34,9 +35,13 @@ internal sealed class CachingTokenHandler(int capacity = CachingTokenHandler.Def
     /// <summary>How many accepted tokens are kept now.</summary>
     public int Count => _accepted.Count;
 
+    /// <summary>The identity of a token accepted before and not yet expired, a copy of its own; else null.</summary>
+    public ClaimsIdentity? Accepted(string token) =>
+        _accepted.TryGetValue(Key(token), out TokenValidationResult? accepted) && accepted is not null ? accepted.ClaimsIdentity.Clone() : null;
+
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        var key = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        var key = Key(token);
         if (_accepted.TryGetValue(key, out TokenValidationResult? accepted) && accepted is not null)
         {
             return Copy(accepted);
@@ -63,6 +68,8 @@ internal sealed class CachingTokenHandler(int capacity = CachingTokenHandler.Def
     }
 
     public void Dispose() => _accepted.Dispose();
+
+    private static string Key(string token) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     /// <summary>Each request gets an identity of its own, which it may add claims to without reaching the next one.</summary>
     private static TokenValidationResult Copy(TokenValidationResult result) => new()
