@@ -33,10 +33,10 @@ public static class AuthSetup
             options.RefreshInterval = TimeSpan.FromSeconds(30);
             // Nothing reads the token back from the authentication properties: storing it costs every request.
             options.SaveToken = false;
-            CachingTokenHandler.Use(options);
+            var accepted = CachingTokenHandler.Use(options);
             options.Events = new JwtBearerEvents
             {
-                OnMessageReceived = context => LookUpAccepted(context, settings.OwnerClaim),
+                OnMessageReceived = context => LookUpAccepted(context, accepted, settings.OwnerClaim),
                 OnTokenValidated = context => NameOwner(context, settings.OwnerClaim),
                 OnChallenge = BearerProblems.ChallengeAsync,
                 OnForbidden = BearerProblems.ForbiddenAsync,
@@ -60,11 +60,11 @@ public static class AuthSetup
     /// signing keys, a copy of the parameters), which costs a read of one note a tenth of its time; any other is
     /// verified in full.
     /// </summary>
-    private static Task LookUpAccepted(MessageReceivedContext context, string claim)
+    private static Task LookUpAccepted(MessageReceivedContext context, CachingTokenHandler accepted, string claim)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            && context.Options.TokenHandlers.OfType<CachingTokenHandler>().FirstOrDefault()?.Accepted(authorization["Bearer ".Length..].Trim()) is { } identity
+            && accepted.Accepted(authorization["Bearer ".Length..].Trim()) is { } identity
             && new ClaimsPrincipal(identity) is var principal
             && Owner(principal, claim) is { } owner)
         {

@@ -25,11 +25,13 @@ internal sealed class CachingTokenHandler(int capacity = CachingTokenHandler.Def
 
     private readonly MemoryCache _accepted = new(new MemoryCacheOptions { SizeLimit = capacity });
 
-    /// <summary>Bearer tokens of <paramref name="options"/>' scheme are verified by a caching handler instead of the default one.</summary>
-    public static void Use(JwtBearerOptions options)
+    /// <summary>Bearer tokens of <paramref name="options"/>' scheme are verified by a caching handler instead of the default one, which this returns.</summary>
+    public static CachingTokenHandler Use(JwtBearerOptions options)
     {
+        var handler = new CachingTokenHandler();
         options.TokenHandlers.Clear();
-        options.TokenHandlers.Add(new CachingTokenHandler());
+        options.TokenHandlers.Add(handler);
+        return handler;
     }
 
     /// <summary>How many accepted tokens are kept now.</summary>
