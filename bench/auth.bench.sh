@@ -1,28 +1,32 @@
-# Sourced by scripts/bench.sh: what signing in costs a read. GET /notes/{id} under wrk (bench/read-one.lua) on the API
-# started open, then on the API started with a bearer scheme whose keys come from an OpenID Connect provider on
-# loopback (bench/issuer.py: discovery document, JWKS, RS256), every request with the same token; then both again, in
-# the same order, so that the ratio rests on two runs of each and their swing shows. Each run reads one note it created
-# itself (signed in, with its token: notes are an owner's), on a copy of the main phase's seeded database.
+# Sourced by scripts/bench.sh: what signing in costs a read. GET /notes/{id} under wrk (bench/read-one.lua) on two
+# processes of the API that run side by side: one open, one with a bearer scheme whose keys come from an OpenID Connect
+# provider on loopback (bench/issuer.py: discovery document, JWKS, RS256), every request with the same token. They
+# take turns: open, signed in, signed in again, open again, so that a drift in the machine's speed over the phase weighs
+# on both alike, and the ratio rests on two runs of each, whose swing shows. Each run reads one note it created itself
+# (signed in, with its token: notes are an owner's), on a copy of the main phase's seeded database.
 # Goal: signed in at 0.9 of the open API's requests/s or more. BENCH_AUTH=0 leaves it out.
 auth=${BENCH_AUTH:-1}
+signed_in=() # the settings that start the API signed in (service_command's api-signed)
 
-# The one note a run reads: created through the API (with TOKEN, if given), and read back 200.
-auth_note() { # [TOKEN]
+# The one note a run reads: created through TARGET (with TOKEN, if given), and read back 200.
+auth_note() { # TARGET [TOKEN]
+  local url
+  url=$(url_of "$1")
   local -a header=()
-  [ -z "${1:-}" ] || header=(-H "Authorization: Bearer $1")
+  [ -z "${2:-}" ] || header=(-H "Authorization: Bearer $2")
   local id
   id=$(curl -fsS "${header[@]}" -H 'Content-Type: application/json' --data '{"text":"Benchmark note, signed in"}' \
-    "$(url_of api)/notes" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])') \
-    || die "POST /notes failed on the API${1:+ signed in}"
-  curl -fsS -o /dev/null "${header[@]}" "$(url_of api)/notes/$id" || die "GET /notes/$id failed on the API${1:+ signed in}"
+    "$url/notes" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])') \
+    || die "POST /notes failed on $1"
+  curl -fsS -o /dev/null "${header[@]}" "$url/notes/$id" || die "GET /notes/$id failed on $1"
   echo "$id"
 }
 
 phase_auth() {
   [ "$auth" = 1 ] || { say "phase: signed in left out (BENCH_AUTH=0)"; return 0; }
   stop_all
-  say "phase: GET /notes/{id} on the API open, then signed in (bearer tokens, RS256, keys from a provider on loopback), twice"
-  local issuer_port token_file token id status again
+  say "phase: GET /notes/{id} on the API open and on the API signed in (bearer tokens, RS256, keys from a provider on loopback), side by side, in turns"
+  local issuer_port token_file token open_id signed_id status
   record scenario auth auth "GET /notes/{id}" "$connections"
   issuer_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   token_file=$out/logs/bench-token
@@ -33,26 +37,23 @@ phase_auth() {
   token=$(cat "$token_file")
   db_create auth_open seed
   db_create auth_signed seed
+  # the API's standard section for a bearer scheme: what an OpenID Connect provider's users configure
+  signed_in=(Authentication__Schemes__Bearer__Authority="http://127.0.0.1:$issuer_port"
+    Authentication__Schemes__Bearer__ValidAudiences__0=notes-api
+    Authentication__Schemes__Bearer__RequireHttpsMetadata=false)
 
-  for again in "" -again; do
-    start api auth_open
-    id=$(auth_note)
-    BENCH_ID=$id wrk_run auth "api$again" "$connections" / bench/read-one.lua
-    stop api
-
-    # the API's standard section for a bearer scheme: what an OpenID Connect provider's users configure
-    Authentication__Schemes__Bearer__Authority=http://127.0.0.1:$issuer_port \
-      Authentication__Schemes__Bearer__ValidAudiences__0=notes-api \
-      Authentication__Schemes__Bearer__RequireHttpsMetadata=false \
-      start api auth_signed
-    status=$(curl -sS -o /dev/null -w '%{http_code}' "$(url_of api)/notes") || true
-    [ "$status" = 401 ] || die "the API signed in answered $status without a token, not 401"
-    id=$(auth_note "$token")
-    # the same process under another name: wrk_run warms it up as a process just started, as the open one
-    fresh[api-signed]=1
-    BENCH_ID=$id BENCH_TOKEN=$token wrk_run auth "api-signed$again" "$connections" / bench/read-one.lua
-    stop api
-  done
+  start api auth_open
+  start api-signed auth_signed
+  status=$(curl -sS -o /dev/null -w '%{http_code}' "$(url_of api-signed)/notes") || true
+  [ "$status" = 401 ] || die "the API signed in answered $status without a token, not 401"
+  open_id=$(auth_note api)
+  signed_id=$(auth_note api-signed "$token")
+  BENCH_ID=$open_id wrk_run auth api "$connections" / bench/read-one.lua
+  BENCH_ID=$signed_id BENCH_TOKEN=$token wrk_run auth api-signed "$connections" / bench/read-one.lua
+  BENCH_ID=$signed_id BENCH_TOKEN=$token wrk_run auth api-signed-again "$connections" / bench/read-one.lua
+  BENCH_ID=$open_id wrk_run auth api-again "$connections" / bench/read-one.lua
+  stop api
+  stop api-signed
   stop issuer
   say "    signed in / open: $(rps_ratio "$raw/auth.api-signed.$pass.wrk.txt" "$raw/auth.api.$pass.wrk.txt"), again:" \
     "$(rps_ratio "$raw/auth.api-signed-again.$pass.wrk.txt" "$raw/auth.api-again.$pass.wrk.txt") (goal: 0.9 or more)"

@@ -229,8 +229,9 @@ def tables(settings, scenarios, cold, exports, hostile, streams):
     auth = [(s, signed_in(s)) for s in scenarios if s["group"] == "auth"]
     auth = [(s, a) for s, a in auth if a]
     if auth:
-        lines += ["What signing in costs a read: the API started open, then with a bearer scheme whose keys come from an OpenID "
-                  "Connect provider on loopback (RS256), every request with the same token, then both again in the same order; "
+        lines += ["What signing in costs a read: two processes of the API side by side, one open, one with a bearer scheme whose "
+                  "keys come from an OpenID Connect provider on loopback (RS256), every request with the same token, taking turns "
+                  "(open, signed in, signed in again, open again, so that a drift in the machine's speed weighs on both alike); "
                   "each run reads one note it created (signed in: with its token). Figures are the mean of the two runs of each "
                   "(each run in brackets); swing: how far the two runs of one are apart, relative to their mean. Goal: signed in "
                   "at 0.9 of the open API's requests/s or more.", "",

@@ -35,7 +35,7 @@
 #   BENCH_DEEP_CONNECTIONS=4  connections for the deep pages (each request counts every note), BENCH_DEEP_SECONDS=5 each
 #   BENCH_EXPORT_RUNS=3       exports per service (and psql \copy runs) after one unmeasured; the median is reported
 #   BENCH_HOSTILE_MIB=256     size of the hostile import bodies (bench/hostile-import.bench.sh); 0 leaves them out
-#   BENCH_AUTH=1              0 leaves out the signed-in reads (bench/auth.bench.sh: the API open, then with bearer tokens)
+#   BENCH_AUTH=1              0 leaves out the signed-in reads (bench/auth.bench.sh: the API open and with bearer tokens, side by side)
 #   BENCH_STREAMS=1           0 leaves out the streams of changes (bench/streams.bench.sh, the API started with the
 #                             ChangeStreams limits raised above the counts): BENCH_STREAMS_LIVE=1000 streams that get each
 #                             of BENCH_STREAMS_WRITES=200 writes, at most BENCH_STREAMS_RATE=5 a second (delivery p50-p99,
@@ -76,6 +76,7 @@ db_port=${NOTES_DB_PORT:-5432}
 api_port=5089
 baseline_port=5088
 reference_port=5087
+signed_port=5086          # the API signed in, beside the open one (bench/auth.bench.sh)
 out=.artifacts/bench
 raw=$out/raw
 export BENCH_NOTES=$notes
@@ -130,6 +131,7 @@ url_of() {
   case $1 in
     baseline | floor) echo "http://127.0.0.1:$baseline_port" ;; # the floor runs only in the cold starts, one process at a time
     reference) echo "http://127.0.0.1:$reference_port" ;;
+    api-signed | api-signed-again) echo "http://127.0.0.1:$signed_port" ;;
     *) echo "http://127.0.0.1:$api_port" ;; # api, api-notel, and api-again (the API's second run of a scenario)
   esac
 }
@@ -148,6 +150,7 @@ service_command() { # TARGET DATABASE
   case $target in
     api) command+=(dotnet "$api_dll" --urls "$(url_of api)") ;;
     api-notel) command+=(Telemetry__Enabled=false dotnet "$api_dll" --urls "$(url_of api)") ;;
+    api-signed) command+=("${signed_in[@]}" dotnet "$api_dll" --urls "$(url_of api-signed)") ;;
     baseline) command+=(dotnet "$baseline_dll" --urls "$(url_of baseline)") ;;
     floor) command+=(dotnet "$floor_dll" --urls "$(url_of floor)") ;;
     reference) command+=(dotnet "$reference_dir/publish/Notes.dll" --urls "$(url_of reference)") ;;
@@ -158,7 +161,7 @@ service_command() { # TARGET DATABASE
 
 start() { # TARGET DATABASE
   local target=$1 database=$2 other
-  for other in $(case $target in baseline | reference) echo "$target" ;; *) echo api api-notel ;; esac); do # one service per port
+  for other in $(case $target in baseline | reference | api-signed) echo "$target" ;; *) echo api api-notel ;; esac); do # one service per port
     [ -z "${pids[$other]:-}" ] || die "$(url_of "$target") is already served by $other"
   done
   mapfile -t command < <(service_command "$target" "$database")
