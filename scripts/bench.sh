@@ -132,7 +132,7 @@ url_of() {
   case $1 in
     baseline | floor) echo "http://127.0.0.1:$baseline_port" ;; # the floor runs only in the cold starts, one process at a time
     reference) echo "http://127.0.0.1:$reference_port" ;;
-    api-signed | api-signed-again) echo "http://127.0.0.1:$signed_port" ;;
+    api-signed) echo "http://127.0.0.1:$signed_port" ;;
     *) echo "http://127.0.0.1:$api_port" ;; # api, api-notel, and api-again (the API's second run of a scenario)
   esac
 }
