@@ -132,9 +132,7 @@ public sealed class GetChangesTests(NotesApi api) : IClassFixture<NotesApi>
         var gone = await api.SendAsync(new CreateNote.Command("deleted long ago"), owner);
         var kept = await api.SendAsync(new CreateNote.Command("still here"), owner);
         await api.SendAsync(new DeleteNote.Command(gone.Id), owner);
-        await api.SqlAsync($"update {new NoteFeed(api.Table).Table} set changed_at = changed_at - interval '31 days' where id = {gone.Id}");
-
-        (await api.Services.GetRequiredService<ExpiredPurge>().PurgeAsync(CancellationToken.None)).ShouldNotBeNull().Tombstones.ShouldBeGreaterThanOrEqualTo(1);
+        await PurgeTombstoneAsync(gone.Id);
 
         var refused = await Should.ThrowAsync<GoneException>(api.SendAsync(new GetChanges.Query(start.LastSeq), owner));
         refused.Message.ShouldContain("start over");
@@ -154,8 +152,7 @@ public sealed class GetChangesTests(NotesApi api) : IClassFixture<NotesApi>
         }
 
         await api.SendAsync(new DeleteNote.Command(gone.Id), owner);
-        await api.SqlAsync($"update {new NoteFeed(api.Table).Table} set changed_at = changed_at - interval '31 days' where id = {gone.Id}");
-        (await api.Services.GetRequiredService<ExpiredPurge>().PurgeAsync(CancellationToken.None)).ShouldNotBeNull().Tombstones.ShouldBeGreaterThanOrEqualTo(1);
+        await PurgeTombstoneAsync(gone.Id);
 
         var fresh = await api.SendAsync(new GetChanges.Query("0"), owner);
         var next = await api.SendAsync(new GetChanges.Query(fresh.LastSeq), owner);
@@ -210,6 +207,13 @@ public sealed class GetChangesTests(NotesApi api) : IClassFixture<NotesApi>
                 return new GetChanges.Page(changes, since);
             }
         }
+    }
+
+    /// <summary>Ages the tombstone of note <paramref name="id"/> past the days the feed keeps one, then purges it.</summary>
+    private async Task PurgeTombstoneAsync(long id)
+    {
+        await api.SqlAsync($"update {new NoteFeed(api.Table).Table} set changed_at = changed_at - interval '31 days' where id = {id}");
+        (await api.Services.GetRequiredService<ExpiredPurge>().PurgeAsync(CancellationToken.None)).ShouldNotBeNull().Tombstones.ShouldBeGreaterThanOrEqualTo(1);
     }
 
     private static string NewOwner() => $"owner-{Guid.NewGuid():N}";
