@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Notes.Infrastructure.Auth;
 
@@ -42,7 +41,6 @@ public static class AuthSetup
                 OnForbidden = BearerProblems.ForbiddenAsync,
             };
         });
-        builder.Services.AddSingleton<IAuthorizationHandler, ScopeHandler>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(NotesPolicy, policy =>
         {
             policy.RequireAuthenticatedUser();
@@ -51,7 +49,7 @@ public static class AuthSetup
                 policy.AddRequirements(new ScopeRequirement());
             }
         }).AddPolicy(MetricsPolicy, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>
-            ScopeHandler.Scopes(context.User).Contains(AuthSettings.MetricsScope)));
+            ScopeRequirement.Scopes(context.User).Contains(AuthSettings.MetricsScope)));
         return builder;
     }
 
