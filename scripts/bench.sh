@@ -36,7 +36,8 @@
 #   BENCH_EXPORT_RUNS=3       exports per service (and psql \copy runs) after one unmeasured; the median is reported
 #   BENCH_HOSTILE_MIB=256     size of the hostile import bodies (bench/hostile-import.bench.sh); 0 leaves them out
 #   BENCH_AUTH=1              0 leaves out the signed-in reads (bench/auth.bench.sh: the API open and with bearer tokens, side by side);
-#                             BENCH_AUTH_PAIRS=8 pairs of runs of BENCH_AUTH_SECONDS=4 each, the ratio their median
+#                             BENCH_AUTH_PAIRS=30 pairs of runs of BENCH_AUTH_SECONDS=2 each, the ratio their median,
+#                             after BENCH_AUTH_WARMUP=20 seconds of warm-up a process
 #   BENCH_STREAMS=1           0 leaves out the streams of changes (bench/streams.bench.sh, the API started with the
 #                             ChangeStreams limits raised above the counts): BENCH_STREAMS_LIVE=1000 streams that get each
 #                             of BENCH_STREAMS_WRITES=200 writes, at most BENCH_STREAMS_RATE=5 a second (delivery p50-p99,
