@@ -5,8 +5,8 @@
 # seconds while the runtime recompiles its hot code), then both are measured in BENCH_AUTH_PAIRS pairs (30) of short
 # runs of BENCH_AUTH_SECONDS (2), open and signed in back to back (which goes first alternates). The ratio is the median
 # of the pairs' ratios, which neither a drift in the machine's speed over the phase nor a burst of noise in one run
-# moves far. Why so many pairs: on a machine of two cores, two open processes measured this way differ by up to 9% in
-# half of their pairs, so the median of 8 pairs could land 0.05 either side of the truth. Each run reads one note it
+# moves far. Why so many pairs: on a machine of two cores, two open processes measured this way had the middle half of
+# their pairs' ratios from 0.91 to 1.09, so the median of 8 pairs could land 0.05 either side of the truth. Each run reads one note it
 # created itself (signed in, with its token: notes are an owner's), on a copy of the main phase's seeded database.
 # Goal: signed in at 0.9 of the open API's requests/s or more. BENCH_AUTH=0 leaves it out.
 auth=${BENCH_AUTH:-1}
