@@ -1,18 +1,16 @@
 # Sourced by scripts/bench.sh: what signing in costs a read. GET /notes/{id} under wrk (bench/read-one.lua) on two
 # processes of the API that run side by side: one open, one with a bearer scheme whose keys come from an OpenID Connect
 # provider on loopback (bench/issuer.py: discovery document, JWKS, RS256), every request with the same token. Each is
-# warmed up for BENCH_AUTH_WARMUP seconds (20: under load, a process just started keeps getting faster for tens of
-# seconds while the runtime recompiles its hot code), then both are measured in BENCH_AUTH_PAIRS pairs (30) of short
+# warmed up as any process just started (BENCH_FRESH_WARMUP), then both are measured in BENCH_AUTH_PAIRS pairs (30) of
 # runs of BENCH_AUTH_SECONDS (2), open and signed in back to back (which goes first alternates). The ratio is the median
 # of the pairs' ratios, which neither a drift in the machine's speed over the phase nor a burst of noise in one run
 # moves far. Why so many pairs: on a machine of two cores, two open processes measured this way had the middle half of
-# their pairs' ratios from 0.91 to 1.09, so the median of 8 pairs could land 0.05 either side of the truth. Each run reads one note it
-# created itself (signed in, with its token: notes are an owner's), on a copy of the main phase's seeded database.
-# Goal: signed in at 0.9 of the open API's requests/s or more. BENCH_AUTH=0 leaves it out.
+# their pairs' ratios from 0.91 to 1.09, so the median of 8 pairs could land 0.05 either side of the truth. Each run
+# reads one note it created itself (signed in, with its token: notes are an owner's), on a copy of the main phase's
+# seeded database. Goal: signed in at 0.9 of the open API's requests/s or more. BENCH_AUTH=0 leaves it out.
 auth=${BENCH_AUTH:-1}
 auth_pairs=${BENCH_AUTH_PAIRS:-30}
 auth_seconds=${BENCH_AUTH_SECONDS:-2}
-auth_warmup=${BENCH_AUTH_WARMUP:-20}
 signed_in=() # the settings that start the API signed in (service_command's api-signed)
 
 # The one note a run reads: created through TARGET (with TOKEN, if given), and read back 200.
@@ -56,8 +54,8 @@ phase_auth() {
   open_id=$(auth_note api)
   signed_id=$(auth_note api-signed "$token")
   local -a args=(-t"$threads" --timeout 10s --latency -c"$connections" -s bench/read-one.lua)
-  BENCH_ID=$open_id wrk "${args[@]}" -d"${auth_warmup}s" "$(url_of api)/" >/dev/null
-  BENCH_ID=$signed_id BENCH_TOKEN=$token wrk "${args[@]}" -d"${auth_warmup}s" "$(url_of api-signed)/" >/dev/null
+  BENCH_ID=$open_id wrk "${args[@]}" -d"${fresh_warmup}s" "$(url_of api)/" >/dev/null
+  BENCH_ID=$signed_id BENCH_TOKEN=$token wrk "${args[@]}" -d"${fresh_warmup}s" "$(url_of api-signed)/" >/dev/null
   local pair side ratios=() file
   for pair in $(seq 1 "$auth_pairs"); do
     for side in $( ((pair % 2)) && echo "api api-signed" || echo "api-signed api"); do

@@ -25,8 +25,9 @@
 # .artifacts/bench/logs); BENCH_DOCS=1 also copies the tables and the chart into docs/.
 #
 # Settings (environment):
-#   BENCH_SECONDS=8           each measured run (wrk, pgbench), after a warm-up of BENCH_WARMUP=3 seconds (a process
-#                             just started is first warmed up as long again at BENCH_CONNECTIONS)
+#   BENCH_SECONDS=8           each measured run (wrk, pgbench), after a warm-up of BENCH_WARMUP=3 seconds; a process
+#                             just started is first warmed up for BENCH_FRESH_WARMUP=30 seconds at BENCH_CONNECTIONS: under
+#                             load it keeps getting faster for tens of seconds, while the runtime recompiles its hot code
 #   BENCH_CONNECTIONS=32      wrk connections and pgbench clients; BENCH_THREADS=2 wrk threads and pgbench jobs
 #   BENCH_NOTES=2000          notes in the databases of the main scenarios
 #   BENCH_HIGH="256 1024"     connections of the high-concurrency POST runs ("" to leave them out)
@@ -36,8 +37,7 @@
 #   BENCH_EXPORT_RUNS=3       exports per service (and psql \copy runs) after one unmeasured; the median is reported
 #   BENCH_HOSTILE_MIB=256     size of the hostile import bodies (bench/hostile-import.bench.sh); 0 leaves them out
 #   BENCH_AUTH=1              0 leaves out the signed-in reads (bench/auth.bench.sh: the API open and with bearer tokens, side by side);
-#                             BENCH_AUTH_PAIRS=30 pairs of runs of BENCH_AUTH_SECONDS=2 each, the ratio their median,
-#                             after BENCH_AUTH_WARMUP=20 seconds of warm-up a process
+#                             BENCH_AUTH_PAIRS=30 pairs of runs of BENCH_AUTH_SECONDS=2 each, the ratio their median
 #   BENCH_STREAMS=1           0 leaves out the streams of changes (bench/streams.bench.sh, the API started with the
 #                             ChangeStreams limits raised above the counts): BENCH_STREAMS_LIVE=1000 streams that get each
 #                             of BENCH_STREAMS_WRITES=200 writes, at most BENCH_STREAMS_RATE=5 a second (delivery p50-p99,
@@ -59,6 +59,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 seconds=${BENCH_SECONDS:-8}
 warmup=${BENCH_WARMUP:-3}
+fresh_warmup=${BENCH_FRESH_WARMUP:-30}
 connections=${BENCH_CONNECTIONS:-32}
 threads=${BENCH_THREADS:-2}
 notes=${BENCH_NOTES:-2000}
@@ -211,9 +212,9 @@ wrk_run() { # NAME TARGET CONNECTIONS PATH [LUA]
   url=$(url_of "$target")$path
   service=$(service_of "$target")
   if [ "${fresh[$service]:-0}" = 1 ]; then
-    # a process just started runs unoptimised code (and Marten generates its own) until it has seen some traffic:
+    # a process just started runs unoptimised code until the runtime has recompiled what the traffic makes hot:
     # warm it at the ordinary load first, so that no scenario measures a start-up
-    wrk "${args[@]}" -c"$((conns < connections ? conns : connections))" -d"${warmup}s" "$url" >/dev/null
+    wrk "${args[@]}" -c"$((conns < connections ? conns : connections))" -d"${fresh_warmup}s" "$url" >/dev/null
     fresh[$service]=0
   fi
   wrk "${args[@]}" -c"$conns" -d"${warmup}s" "$url" >/dev/null
