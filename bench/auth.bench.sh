@@ -53,18 +53,16 @@ phase_auth() {
   [ "$status" = 401 ] || die "the API signed in answered $status without a token, not 401"
   open_id=$(auth_note api)
   signed_id=$(auth_note api-signed "$token")
+  local -A note_of=([api]=$open_id [api-signed]=$signed_id) token_of=([api]="" [api-signed]=$token)
   local -a args=(-t"$threads" --timeout 10s --latency -c"$connections" -s bench/read-one.lua)
-  BENCH_ID=$open_id wrk "${args[@]}" -d"${fresh_warmup}s" "$(url_of api)/" >/dev/null
-  BENCH_ID=$signed_id BENCH_TOKEN=$token wrk "${args[@]}" -d"${fresh_warmup}s" "$(url_of api-signed)/" >/dev/null
   local pair side ratios=() file
+  for side in api api-signed; do
+    BENCH_ID=${note_of[$side]} BENCH_TOKEN=${token_of[$side]} wrk "${args[@]}" -d"${fresh_warmup}s" "$(url_of "$side")/" >/dev/null
+  done
   for pair in $(seq 1 "$auth_pairs"); do
     for side in $( ((pair % 2)) && echo "api api-signed" || echo "api-signed api"); do
       file=$raw/auth.$side-pair-$pair.$pass.wrk.txt
-      if [ "$side" = api ]; then
-        BENCH_ID=$open_id wrk "${args[@]}" -d"${auth_seconds}s" "$(url_of api)/" >"$file"
-      else
-        BENCH_ID=$signed_id BENCH_TOKEN=$token wrk "${args[@]}" -d"${auth_seconds}s" "$(url_of api-signed)/" >"$file"
-      fi
+      BENCH_ID=${note_of[$side]} BENCH_TOKEN=${token_of[$side]} wrk "${args[@]}" -d"${auth_seconds}s" "$(url_of "$side")/" >"$file"
       record wrk auth "$side-pair-$pair" "$pass" "$connections" "$file"
     done
     ratios+=("$(rps_ratio "$raw/auth.api-signed-pair-$pair.$pass.wrk.txt" "$raw/auth.api-pair-$pair.$pass.wrk.txt")")
